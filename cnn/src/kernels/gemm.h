@@ -1,0 +1,34 @@
+/* gemm.h — the single wrapper around BLAS sgemm (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * gemm.c is the only file that includes cblas.h. Matrices are row-major:
+ * C (M x N) = alpha * op(A) (M x K) * op(B) (K x N) + beta * C.
+ * cnn_sgemm_parallel splits the N columns across the pool (each chunk a
+ * single-threaded BLAS call), so BLAS never spawns threads of its own.
+ */
+#ifndef CNN_GEMM_H
+#define CNN_GEMM_H
+
+#include "threadpool.h"
+
+#include <stdbool.h>
+
+/* Forces OpenBLAS to one thread; idempotent, thread-safe. */
+void cnn_blas_init (void);
+
+void cnn_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
+    const float *a, int lda, const float *b, int ldb, float beta, float *c,
+    int ldc);
+
+void cnn_sgemm_parallel (CnnThreadPool *pool, bool trans_a, bool trans_b,
+    int m, int n, int k, float alpha, const float *a, int lda,
+    const float *b, int ldb, float beta, float *c, int ldc);
+
+/* Plain triple loop, same contract; the reference the tests compare to. */
+void cnn_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k,
+    float alpha, const float *a, int lda, const float *b, int ldb,
+    float beta, float *c, int ldc);
+
+#endif /* CNN_GEMM_H */

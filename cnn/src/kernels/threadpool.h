@@ -1,0 +1,33 @@
+/* threadpool.h — the one owner of parallelism in a session (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A session owns a pool of n threads (the caller counts as one: n - 1
+ * workers). OpenBLAS is kept single-threaded (cnn_blas_init in gemm.c) and
+ * kernels split work through cnn_parallel_for, so the total number of busy
+ * threads never exceeds the session's thread count. cnn_parallel_for does
+ * not allocate and returns when every chunk is done.
+ */
+#ifndef CNN_THREADPOOL_H
+#define CNN_THREADPOOL_H
+
+#include <stdint.h>
+
+typedef struct CnnThreadPool CnnThreadPool;
+
+/* fn processes items [begin, end); thread is in [0, n_threads). */
+typedef void (*CnnParallelFn) (void *ctx, int64_t begin, int64_t end,
+    int thread);
+
+/* NULL on failure (no memory, thread creation failed). n_threads >= 1. */
+CnnThreadPool *cnn_threadpool_new (int n_threads);
+void cnn_threadpool_free (CnnThreadPool *pool);
+int cnn_threadpool_size (const CnnThreadPool *pool); /* 1 for NULL */
+
+/* Splits [0, n) into at most size(pool) contiguous chunks of at least
+ * min_chunk items and runs them in parallel. pool may be NULL. */
+void cnn_parallel_for (CnnThreadPool *pool, int64_t n, int64_t min_chunk,
+    CnnParallelFn fn, void *ctx);
+
+#endif /* CNN_THREADPOOL_H */
