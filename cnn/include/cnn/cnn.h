@@ -151,7 +151,7 @@ CNN_API CnnStatus cnn_model_output_info (const CnnModel *model, size_t index,
     const char **name_out, CnnTensorInfo *info_out);
 
 /* ONNX metadata_props: value of key, or NULL. */
-const char *cnn_model_metadata (const CnnModel *model, const char *key);
+CNN_API const char *cnn_model_metadata (const CnnModel *model, const char *key);
 CNN_API size_t cnn_model_metadata_count (const CnnModel *model);
 CNN_API CnnStatus cnn_model_metadata_at (const CnnModel *model, size_t index,
     const char **key_out, const char **value_out);
@@ -181,7 +181,7 @@ CNN_API CnnStatus cnn_session_set_input (CnnSession *session, size_t index,
 /* One inference. Allocates nothing. */
 CNN_API CnnStatus cnn_session_run (CnnSession *session);
 /* Text of the last failed call on this session ("" if none). */
-const char *cnn_session_last_error (const CnnSession *session);
+CNN_API const char *cnn_session_last_error (const CnnSession *session);
 CNN_API int cnn_session_threads (const CnnSession *session);
 
 /* ---- tensors (ONNX TensorProto files, as in ONNX's test data) --------- */
@@ -197,8 +197,8 @@ CNN_API void cnn_tensor_clear (CnnTensor *tensor);
 /* ---- helpers ---------------------------------------------------------- */
 CNN_API int64_t cnn_tensor_info_numel (const CnnTensorInfo *info); /* -1 if unknown */
 CNN_API size_t cnn_dtype_size (CnnDType dtype); /* 0 for unsupported */
-const char *cnn_status_name (CnnStatus status);
-const char *cnn_version (void);
+CNN_API const char *cnn_status_name (CnnStatus status);
+CNN_API const char *cnn_version (void);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,345 @@
-/* conv.c — placeholder table until the operator family lands (internal).
- * SPDX-License-Identifier: LGPL-2.1-or-later */
+/* conv.c — the Conv operator (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Conv (opsets 1–17), float32, NCHW with 1 to 3 spatial dimensions:
+ * group (including depthwise and depthwise with a channel multiplier),
+ * pads, strides, dilations, auto_pad, optional bias, kernel_shape optional
+ * (taken from W). W and B may be constants or run-time inputs; nothing is
+ * repacked, so both take the same path. Every convolution is described in
+ * three spatial dimensions (kernels/conv_geom.h) and prepare() picks one
+ * of three kernels:
+ *   CONV_1X1        1x1x1 kernel, stride 1, no padding: out_g = W_g x X_g,
+ *                   one sgemm per tile of output positions;
+ *   CONV_DEPTHWISE  group == C, 2-D: kernels/depthwise.c, one plane each;
+ *   CONV_IM2COL     everything else: per-thread im2col of a tile of
+ *                   output positions into scratch, then one sgemm.
+ * Work is split across the pool by (image, group, tile) or by output plane;
+ * every thread makes single-threaded BLAS calls. The bias and the fused
+ * activation (node->act) are applied to each tile while it is in cache.
+ * The reference for all paths is cnn_conv_ref (kernels/conv_ref.c).
+ */
 #include "ops.h"
+#include "spatial.h"
+#include "../kernels/conv_geom.h"
+#include "../kernels/depthwise.h"
+#include "../kernels/epilogue.h"
+#include "../kernels/gemm.h"
+#include "../kernels/im2col.h"
 
-const CnnOpDef cnn_ops_conv[] = { { NULL } };
+#include <limits.h>
+#include <stdlib.h>
+
+typedef enum {
+  CONV_IM2COL,
+  CONV_1X1,
+  CONV_DEPTHWISE,
+} ConvAlgo;
+
+typedef struct {
+  CnnConvGeom geom;
+  ConvAlgo algo;
+} ConvParams;
+
+/* Floats of im2col scratch one thread may use (4 MiB). */
+#define CONV_COL_BUDGET ((int64_t) 1 << 20)
+
+static int64_t
+round_up (int64_t v, int64_t m)
+{
+  return (v + m - 1) / m * m;
+}
+
+/* Output positions per GEMM tile. The split depends on the geometry only,
+ * never on the thread count, so every thread count runs the very same
+ * BLAS calls and gives bitwise identical results: tiles small enough for
+ * the im2col budget, and up to 4 of them (of at least 32 positions) so a
+ * single image still feeds several threads. */
+static int64_t
+conv_tile (const ConvParams *p)
+{
+  const CnnConvGeom *g = &p->geom;
+  int64_t positions = cnn_conv_geom_out_size (g);
+  int64_t rows = g->c / g->group * cnn_conv_geom_k_size (g);
+  int64_t tiles = p->algo == CONV_IM2COL
+      ? (rows * positions + CONV_COL_BUDGET - 1) / CONV_COL_BUDGET : 1;
+  int64_t want = positions / 32 < 4 ? positions / 32 : 4;
+  if (tiles < want)
+    tiles = want;
+  if (tiles < 1)
+    tiles = 1;
+  int64_t tile = round_up ((positions + tiles - 1) / tiles, 8);
+  return tile < positions ? tile : positions;
+}
+
+/* Bytes of im2col scratch per thread, 64-byte aligned. */
+static size_t
+col_stride (const ConvParams *p, int threads)
+{
+  if (p->algo != CONV_IM2COL)
+    return 0;
+  const CnnConvGeom *g = &p->geom;
+  int64_t rows = g->c / g->group * cnn_conv_geom_k_size (g);
+  return (size_t) round_up (rows * conv_tile (p) * 4, 64);
+}
+
+static size_t
+conv_scratch_bytes (const CnnGraph *gr, const CnnNode *node, int threads)
+{
+  const ConvParams *p = node->params;
+  return p ? col_stride (p, threads) * (size_t) (threads > 1 ? threads : 1)
+      : 0;
+}
+
+static void
+conv_free_params (void *params)
+{
+  free (params);
+}
+
+/* ---- prepare ------------------------------------------------------------ */
+
+static CnnStatus
+check_inputs (CnnGraph *gr, const CnnNode *node, CnnDiag *d)
+{
+  if (node->n_inputs < 2 || node->n_inputs > 3 || node->n_outputs < 1
+      || !cnn_node_input (gr, node, 0) || !cnn_node_input (gr, node, 1)
+      || !cnn_node_output (gr, node, 0))
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL, "Conv needs inputs X, W "
+        "(optional B) and one output");
+  const CnnValue *x = cnn_node_input (gr, node, 0);
+  const CnnValue *w = cnn_node_input (gr, node, 1);
+  const CnnValue *b = cnn_node_input (gr, node, 2);
+  CnnStatus st;
+  if ((st = cnn_require_f32 (x, "X", d)) != CNN_OK
+      || (st = cnn_require_f32 (w, "W", d)) != CNN_OK
+      || (b && (st = cnn_require_f32 (b, "B", d)) != CNN_OK))
+    return st;
+  int rank = x->info.rank;
+  char buf[128];
+  if (rank < 3 || rank > 5)
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "X has shape %s; Conv supports "
+        "rank 3 to 5 (1-D to 3-D)", cnn_dims_str (&x->info, buf, sizeof buf));
+  if (w->info.rank != rank)
+    return cnn_fail (d, CNN_ERR_SHAPE, "W has rank %d, X has rank %d",
+        w->info.rank, rank);
+  for (int i = 0; i < rank; i++)
+    if (x->info.dims[i] < 1 || w->info.dims[i] < 1)
+      return cnn_fail (d, CNN_ERR_SHAPE, "X %s and W %s must have sizes >= 1",
+          cnn_dims_str (&x->info, buf, sizeof buf),
+          cnn_dims_str (&w->info, buf + 64, sizeof buf - 64));
+  return CNN_OK;
+}
+
+static CnnStatus
+check_channels (CnnGraph *gr, const CnnNode *node, int64_t group,
+    CnnDiag *d)
+{
+  const CnnValue *x = cnn_node_input (gr, node, 0);
+  const CnnValue *w = cnn_node_input (gr, node, 1);
+  const CnnValue *b = cnn_node_input (gr, node, 2);
+  int64_t c = x->info.dims[1], oc = w->info.dims[0];
+  if (group < 1)
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL, "group %lld must be >= 1",
+        (long long) group);
+  if (c % group != 0 || oc % group != 0)
+    return cnn_fail (d, CNN_ERR_SHAPE, "group %lld does not divide X's %lld "
+        "channels and W's %lld output channels", (long long) group,
+        (long long) c, (long long) oc);
+  if (w->info.dims[1] != c / group)
+    return cnn_fail (d, CNN_ERR_SHAPE, "W has %lld input channels per group, "
+        "X has %lld", (long long) w->info.dims[1], (long long) (c / group));
+  if (b && (b->info.rank != 1 || b->info.dims[0] != oc))
+    return cnn_fail (d, CNN_ERR_SHAPE, "B must have shape [%lld]",
+        (long long) oc);
+  return CNN_OK;
+}
+
+/* Fills geom from the shapes and the resolved window (3-D, leading 1s). */
+static void
+fill_geom (CnnConvGeom *g, const CnnValue *x, const CnnValue *w,
+    int64_t group, const CnnSpatial *sp)
+{
+  int lead = 3 - sp->rank;
+  g->n = x->info.dims[0];
+  g->c = x->info.dims[1];
+  g->oc = w->info.dims[0];
+  g->group = group;
+  for (int i = 0; i < 3; i++) {
+    int s = i - lead;
+    g->in[i] = s < 0 ? 1 : sp->in[s];
+    g->out[i] = s < 0 ? 1 : sp->out[s];
+    g->k[i] = s < 0 ? 1 : sp->k[s];
+    g->stride[i] = s < 0 ? 1 : sp->stride[s];
+    g->dil[i] = s < 0 ? 1 : sp->dil[s];
+    g->pad[i] = s < 0 ? 0 : sp->pad_begin[s];
+  }
+}
+
+static ConvAlgo
+choose_algo (const CnnConvGeom *g)
+{
+  if (cnn_depthwise_applies (g))
+    return CONV_DEPTHWISE;
+  bool one = true;
+  for (int i = 0; i < 3; i++)
+    one &= g->k[i] == 1 && g->stride[i] == 1 && g->pad[i] == 0
+        && g->out[i] == g->in[i];
+  return one ? CONV_1X1 : CONV_IM2COL;
+}
+
+static CnnStatus
+conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
+{
+  CnnStatus st = check_inputs (gr, node, d);
+  if (st != CNN_OK)
+    return st;
+  int64_t group = cnn_node_attr_int (node, "group", 1);
+  if ((st = check_channels (gr, node, group, d)) != CNN_OK)
+    return st;
+  const CnnValue *x = cnn_node_input (gr, node, 0);
+  const CnnValue *w = cnn_node_input (gr, node, 1);
+  int rank = x->info.rank - 2;
+  CnnSpatial sp;
+  st = cnn_spatial_resolve (node, rank, x->info.dims + 2, w->info.dims + 2,
+      false, &sp, d);
+  if (st != CNN_OK)
+    return st;
+
+  ConvParams *p = calloc (1, sizeof *p);
+  if (!p)
+    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory");
+  fill_geom (&p->geom, x, w, group, &sp);
+  p->algo = choose_algo (&p->geom);
+  const CnnConvGeom *g = &p->geom;
+  int64_t rows = g->c / g->group * cnn_conv_geom_k_size (g);
+  int64_t positions = cnn_conv_geom_out_size (g);
+  if (rows > INT_MAX / 16 || positions > INT_MAX / 16
+      || g->oc > INT_MAX / 16) {
+    free (p);
+    return cnn_fail (d, CNN_ERR_LIMIT, "convolution is too large (%lld "
+        "weights per output, %lld positions)", (long long) rows,
+        (long long) positions);
+  }
+  node->params = p;
+
+  CnnValue *y = cnn_node_output (gr, node, 0);
+  y->info.dtype = CNN_DTYPE_FLOAT32;
+  y->info.rank = x->info.rank;
+  y->info.dims[0] = g->n;
+  y->info.dims[1] = g->oc;
+  for (int i = 0; i < rank; i++)
+    y->info.dims[2 + i] = sp.out[i];
+  y->shape_known = true;
+  return CNN_OK;
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+typedef struct {
+  const ConvParams *p;
+  const float *x, *w, *bias;
+  float *y;
+  const CnnFusedAct *act;
+  char *scratch;
+  size_t col_stride;
+  int64_t tile, tiles;
+} ConvJob;
+
+/* One (image, group, tile) of the 1x1 and im2col paths. */
+static void
+gemm_item (const ConvJob *j, int64_t item, int thread)
+{
+  const CnnConvGeom *g = &j->p->geom;
+  int64_t cg = g->c / g->group, ocg = g->oc / g->group;
+  int64_t rows = cg * cnn_conv_geom_k_size (g);
+  int64_t positions = cnn_conv_geom_out_size (g);
+  int64_t t = item % j->tiles, rest = item / j->tiles;
+  int64_t gi = rest % g->group, img = rest / g->group;
+  int64_t p0 = t * j->tile;
+  int64_t len = positions - p0 < j->tile ? positions - p0 : j->tile;
+
+  const float *xg = j->x + (img * g->c + gi * cg) * cnn_conv_geom_in_size (g);
+  const float *b;
+  int ldb;
+  if (j->p->algo == CONV_1X1) {
+    b = xg + p0;
+    ldb = (int) positions;
+  } else {
+    float *col = (float *) (j->scratch + j->col_stride * (size_t) thread);
+    cnn_im2col (g, xg, cg, p0, len, col);
+    b = col;
+    ldb = (int) len;
+  }
+  float *yg = j->y + (img * g->oc + gi * ocg) * positions + p0;
+  cnn_sgemm (false, false, (int) ocg, (int) len, (int) rows, 1.0f,
+      j->w + gi * ocg * rows, (int) rows, b, ldb, 0.0f, yg, (int) positions);
+  for (int64_t o = 0; o < ocg; o++)
+    cnn_bias_act (yg + o * positions, len,
+        j->bias ? j->bias[gi * ocg + o] : 0.0f, j->act);
+}
+
+static void
+gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  for (int64_t i = begin; i < end; i++)
+    gemm_item (ctx, i, thread);
+}
+
+/* Output planes [begin, end) (image * oc + channel) of the depthwise path. */
+static void
+depthwise_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const ConvJob *j = ctx;
+  const CnnConvGeom *g = &j->p->geom;
+  int64_t mult = g->oc / g->c;
+  int64_t in_size = cnn_conv_geom_in_size (g);
+  int64_t out_size = cnn_conv_geom_out_size (g);
+  int64_t k_size = cnn_conv_geom_k_size (g);
+  for (int64_t i = begin; i < end; i++) {
+    int64_t img = i / g->oc, o = i % g->oc;
+    float *y = j->y + i * out_size;
+    cnn_depthwise_plane (g, j->x + (img * g->c + o / mult) * in_size,
+        j->w + o * k_size, j->bias ? j->bias[o] : 0.0f, y);
+    cnn_bias_act (y, out_size, 0.0f, j->act);
+  }
+}
+
+static CnnStatus
+conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
+    CnnDiag *d)
+{
+  const ConvParams *p = node->params;
+  if (!p)
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL, "Conv was not prepared");
+  int threads = cnn_threadpool_size (exec->pool);
+  ConvJob j = {
+    .p = p,
+    .x = cnn_exec_f32 (exec, node->inputs[0]),
+    .w = cnn_exec_f32 (exec, node->inputs[1]),
+    .bias = node->n_inputs > 2 && node->inputs[2] >= 0
+        ? cnn_exec_f32 (exec, node->inputs[2]) : NULL,
+    .y = cnn_exec_f32 (exec, node->outputs[0]),
+    .act = &node->act,
+    .scratch = exec->scratch,
+    .col_stride = col_stride (p, threads),
+  };
+  const CnnConvGeom *g = &p->geom;
+  if (p->algo == CONV_DEPTHWISE) {
+    cnn_parallel_for (exec->pool, g->n * g->oc, 1, depthwise_chunk, &j);
+    return CNN_OK;
+  }
+  if (j.col_stride * (size_t) threads > exec->scratch_bytes)
+    return cnn_fail (d, CNN_ERR_LIMIT, "Conv needs %zu bytes of scratch, "
+        "got %zu", j.col_stride * (size_t) threads, exec->scratch_bytes);
+  j.tile = conv_tile (p);
+  j.tiles = (cnn_conv_geom_out_size (g) + j.tile - 1) / j.tile;
+  cnn_parallel_for (exec->pool, g->n * g->group * j.tiles, 1, gemm_chunk, &j);
+  return CNN_OK;
+}
+
+const CnnOpDef cnn_ops_conv[] = {
+  { "Conv", conv_prepare, conv_run, conv_scratch_bytes, conv_free_params },
+  { NULL }
+};

@@ -1,5 +1,240 @@
-/* pool.c — placeholder table until the operator family lands (internal).
- * SPDX-License-Identifier: LGPL-2.1-or-later */
+/* pool.c — MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool
+ * (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * float32, NCHW with 1 to 3 spatial dimensions. MaxPool: kernel_shape,
+ * pads, strides, dilations, ceil_mode, auto_pad; storage_order only
+ * concerns the Indices output, which is int64 and therefore refused.
+ * AveragePool: the same window attributes (dilations as in opset 19) plus
+ * count_include_pad. Windows are resolved by spatial.c and pooled by
+ * kernels/pooling.c: the fast kernel for 1-D/2-D, the reference for 3-D.
+ * Global pools reduce each channel plane of any spatial rank to 1 value.
+ * Planes (image, channel) are split across the pool's threads.
+ */
 #include "ops.h"
+#include "spatial.h"
+#include "../kernels/pooling.h"
 
-const CnnOpDef cnn_ops_pool[] = { { NULL } };
+#include <math.h>
+#include <stdlib.h>
+
+static void
+pool_free_params (void *params)
+{
+  free (params);
+}
+
+/* Checks one float32 input X of rank >= 3 and one output; *x_out = X. */
+static CnnStatus
+check_io (CnnGraph *gr, const CnnNode *node, int max_rank,
+    const CnnValue **x_out, CnnDiag *d)
+{
+  if (node->n_inputs != 1 || node->n_outputs < 1
+      || !cnn_node_input (gr, node, 0) || !cnn_node_output (gr, node, 0))
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL, "%s needs one input and an "
+        "output", node->op_type);
+  const CnnValue *x = cnn_node_input (gr, node, 0);
+  CnnStatus st = cnn_require_f32 (x, "X", d);
+  if (st != CNN_OK)
+    return st;
+  char buf[128];
+  if (x->info.rank < 3 || x->info.rank > max_rank)
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "X has shape %s; %s supports "
+        "rank 3 to %d", cnn_dims_str (&x->info, buf, sizeof buf),
+        node->op_type, max_rank);
+  for (int i = 0; i < x->info.rank; i++)
+    if (x->info.dims[i] < 1)
+      return cnn_fail (d, CNN_ERR_SHAPE, "X has an empty shape %s",
+          cnn_dims_str (&x->info, buf, sizeof buf));
+  *x_out = x;
+  return CNN_OK;
+}
+
+/* ---- MaxPool / AveragePool ---------------------------------------------- */
+
+static CnnStatus
+window_pool_prepare (CnnGraph *gr, CnnNode *node, bool is_max, CnnDiag *d)
+{
+  const CnnValue *x;
+  CnnStatus st = check_io (gr, node, 5, &x, d);
+  if (st != CNN_OK)
+    return st;
+  if (is_max && node->n_outputs > 1 && node->outputs[1] >= 0)
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "MaxPool's second output "
+        "(Indices, int64) is not supported");
+  int64_t ceil_mode = cnn_node_attr_int (node, "ceil_mode", 0);
+  int64_t include = cnn_node_attr_int (node, "count_include_pad", 0);
+  int64_t order = cnn_node_attr_int (node, "storage_order", 0);
+  if ((ceil_mode != 0 && ceil_mode != 1) || (include != 0 && include != 1)
+      || (order != 0 && order != 1))
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL, "ceil_mode, "
+        "count_include_pad and storage_order must be 0 or 1");
+  int rank = x->info.rank - 2;
+  CnnSpatial sp;
+  st = cnn_spatial_resolve (node, rank, x->info.dims + 2, NULL,
+      ceil_mode == 1, &sp, d);
+  if (st != CNN_OK)
+    return st;
+
+  CnnPoolGeom *pg = calloc (1, sizeof *pg);
+  if (!pg)
+    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory");
+  CnnConvGeom *g = &pg->geom;
+  g->n = x->info.dims[0];
+  g->c = g->oc = g->group = x->info.dims[1];
+  int lead = 3 - rank;
+  for (int i = 0; i < 3; i++) {
+    int s = i - lead;
+    g->in[i] = s < 0 ? 1 : sp.in[s];
+    g->out[i] = s < 0 ? 1 : sp.out[s];
+    g->k[i] = s < 0 ? 1 : sp.k[s];
+    g->stride[i] = s < 0 ? 1 : sp.stride[s];
+    g->dil[i] = s < 0 ? 1 : sp.dil[s];
+    g->pad[i] = s < 0 ? 0 : sp.pad_begin[s];
+    pg->pad_end[i] = s < 0 ? 0 : sp.pad_end[s];
+  }
+  pg->is_max = is_max;
+  pg->count_include_pad = include == 1;
+  node->params = pg;
+
+  CnnValue *y = cnn_node_output (gr, node, 0);
+  y->info = x->info;
+  for (int i = 0; i < rank; i++)
+    y->info.dims[2 + i] = sp.out[i];
+  y->shape_known = true;
+  return CNN_OK;
+}
+
+static CnnStatus
+maxpool_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
+{
+  return window_pool_prepare (gr, node, true, d);
+}
+
+static CnnStatus
+avgpool_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
+{
+  return window_pool_prepare (gr, node, false, d);
+}
+
+typedef struct {
+  const CnnPoolGeom *pg;
+  const float *x;
+  float *y;
+  bool fast;
+} PoolJob;
+
+static void
+pool_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const PoolJob *j = ctx;
+  int64_t in_size = cnn_conv_geom_in_size (&j->pg->geom);
+  int64_t out_size = cnn_conv_geom_out_size (&j->pg->geom);
+  for (int64_t i = begin; i < end; i++) {
+    if (j->fast)
+      cnn_pool_plane (j->pg, j->x + i * in_size, j->y + i * out_size);
+    else
+      cnn_pool_plane_ref (j->pg, j->x + i * in_size, j->y + i * out_size);
+  }
+}
+
+static CnnStatus
+window_pool_run (const CnnGraph *gr, const CnnNode *node,
+    const CnnExec *exec, CnnDiag *d)
+{
+  const CnnPoolGeom *pg = node->params;
+  if (!pg)
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL, "%s was not prepared",
+        node->op_type);
+  PoolJob j = { pg, cnn_exec_f32 (exec, node->inputs[0]),
+    cnn_exec_f32 (exec, node->outputs[0]), cnn_pool_fast_applies (pg) };
+  cnn_parallel_for (exec->pool, pg->geom.n * pg->geom.c, 4, pool_chunk, &j);
+  return CNN_OK;
+}
+
+/* ---- GlobalAveragePool / GlobalMaxPool ---------------------------------- */
+
+static CnnStatus
+global_pool_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
+{
+  const CnnValue *x;
+  CnnStatus st = check_io (gr, node, CNN_MAX_RANK, &x, d);
+  if (st != CNN_OK)
+    return st;
+  CnnValue *y = cnn_node_output (gr, node, 0);
+  y->info = x->info;
+  for (int i = 2; i < x->info.rank; i++)
+    y->info.dims[i] = 1;
+  y->shape_known = true;
+  return CNN_OK;
+}
+
+typedef struct {
+  const float *x;
+  float *y;
+  int64_t plane;
+  bool is_max;
+} GlobalJob;
+
+static void
+global_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const GlobalJob *j = ctx;
+  for (int64_t i = begin; i < end; i++) {
+    const float *p = j->x + i * j->plane;
+    if (j->is_max) {
+      float m = -INFINITY;
+      for (int64_t k = 0; k < j->plane; k++)
+        m = p[k] > m || isnan (p[k]) ? p[k] : m;
+      j->y[i] = m;
+    } else {
+      /* four partial sums in double: vectorisable and accurate */
+      double s[4] = { 0, 0, 0, 0 };
+      int64_t k = 0;
+      for (; k + 4 <= j->plane; k += 4)
+        for (int l = 0; l < 4; l++)
+          s[l] += p[k + l];
+      for (; k < j->plane; k++)
+        s[0] += p[k];
+      j->y[i] = (float) (((s[0] + s[1]) + (s[2] + s[3])) / (double) j->plane);
+    }
+  }
+}
+
+static CnnStatus
+global_pool_run (const CnnGraph *gr, const CnnNode *node, bool is_max,
+    const CnnExec *exec)
+{
+  const CnnTensorInfo *xi = &gr->values[node->inputs[0]].info;
+  GlobalJob j = { cnn_exec_f32 (exec, node->inputs[0]),
+    cnn_exec_f32 (exec, node->outputs[0]), 1, is_max };
+  for (int i = 2; i < xi->rank; i++)
+    j.plane *= xi->dims[i];
+  cnn_parallel_for (exec->pool, xi->dims[0] * xi->dims[1],
+      j.plane >= 4096 ? 1 : 64, global_chunk, &j);
+  return CNN_OK;
+}
+
+static CnnStatus
+global_avg_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
+    CnnDiag *d)
+{
+  return global_pool_run (gr, node, false, exec);
+}
+
+static CnnStatus
+global_max_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
+    CnnDiag *d)
+{
+  return global_pool_run (gr, node, true, exec);
+}
+
+const CnnOpDef cnn_ops_pool[] = {
+  { "MaxPool", maxpool_prepare, window_pool_run, NULL, pool_free_params },
+  { "AveragePool", avgpool_prepare, window_pool_run, NULL, pool_free_params },
+  { "GlobalAveragePool", global_pool_prepare, global_avg_run, NULL, NULL },
+  { "GlobalMaxPool", global_pool_prepare, global_max_run, NULL, NULL },
+  { NULL }
+};

@@ -1,0 +1,58 @@
+/* conv_geom.h — convolution geometry and the reference convolution
+ * (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every convolution is described in three spatial dimensions (D, H, W); a
+ * 1-D or 2-D convolution has leading sizes of 1 (kernel 1, stride 1,
+ * dilation 1, pad 0), so one set of kernels serves ranks 1 to 3. Tensors
+ * are dense NCDHW float32:
+ *   x    is (n, c, in[0], in[1], in[2])
+ *   w    is (oc, c / group, k[0], k[1], k[2])
+ *   bias is (oc) or NULL
+ *   out  is (n, oc, out[0], out[1], out[2])
+ * Output channel o of group gi = o / (oc / group) reads input channels
+ * gi * (c / group) .. (gi + 1) * (c / group) - 1.
+ */
+#ifndef CNN_KERNELS_CONV_GEOM_H
+#define CNN_KERNELS_CONV_GEOM_H
+
+#include <stdint.h>
+
+typedef struct {
+  int64_t n;              /* batch */
+  int64_t c, oc, group;   /* input channels, output channels, groups */
+  int64_t in[3];          /* input D, H, W */
+  int64_t out[3];         /* output D, H, W */
+  int64_t k[3];           /* kernel D, H, W */
+  int64_t stride[3];
+  int64_t dil[3];
+  int64_t pad[3];         /* padding before each axis (the end is implied
+                           * by out) */
+} CnnConvGeom;
+
+static inline int64_t
+cnn_conv_geom_in_size (const CnnConvGeom *g)
+{
+  return g->in[0] * g->in[1] * g->in[2];
+}
+
+static inline int64_t
+cnn_conv_geom_out_size (const CnnConvGeom *g)
+{
+  return g->out[0] * g->out[1] * g->out[2];
+}
+
+static inline int64_t
+cnn_conv_geom_k_size (const CnnConvGeom *g)
+{
+  return g->k[0] * g->k[1] * g->k[2];
+}
+
+/* Plain reference: direct loops, double accumulation, no fused activation.
+ * The fast paths in ops/conv.c are tested against it. */
+void cnn_conv_ref (const CnnConvGeom *g, const float *x, const float *w,
+    const float *bias, float *out);
+
+#endif /* CNN_KERNELS_CONV_GEOM_H */

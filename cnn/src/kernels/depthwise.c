@@ -1,0 +1,92 @@
+/* depthwise.c — direct depthwise convolution.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * See depthwise.h. The fast kernel fills the output row with the bias,
+ * then adds one tap (kh, kw) at a time over the interval of output
+ * columns whose input column is inside the row (closed form), so the
+ * inner loop has no bounds checks and vectorises at stride 1.
+ */
+#include "depthwise.h"
+
+bool
+cnn_depthwise_applies (const CnnConvGeom *g)
+{
+  return g->group > 1 && g->group == g->c && g->oc % g->c == 0
+      && g->in[0] == 1 && g->k[0] == 1 && g->out[0] == 1;
+}
+
+/* Output columns [lo, hi) whose input column ow * s + off is in [0, w). */
+static void
+tap_range (int64_t off, int64_t s, int64_t w, int64_t n, int64_t *lo,
+    int64_t *hi)
+{
+  int64_t a = off >= 0 ? 0 : (-off + s - 1) / s;
+  int64_t b = w - 1 - off < 0 ? 0 : (w - 1 - off) / s + 1;
+  *lo = a < n ? a : n;
+  *hi = b < n ? b : n;
+  if (*hi < *lo)
+    *hi = *lo;
+}
+
+/* y[j] += wv * xr[j * s] for j in [0, n); s == 1 gets its own loop so the
+ * compiler vectorises it. */
+static void
+axpy_strided (float *restrict y, const float *restrict xr, float wv,
+    int64_t n, int64_t s)
+{
+  if (s == 1) {
+    for (int64_t j = 0; j < n; j++)
+      y[j] += wv * xr[j];
+  } else {
+    for (int64_t j = 0; j < n; j++)
+      y[j] += wv * xr[j * s];
+  }
+}
+
+void
+cnn_depthwise_plane (const CnnConvGeom *g, const float *x, const float *w,
+    float bias, float *out)
+{
+  int64_t h = g->in[1], wd = g->in[2];
+  int64_t oh_n = g->out[1], ow_n = g->out[2];
+  int64_t sh = g->stride[1], sw = g->stride[2];
+
+  for (int64_t oh = 0; oh < oh_n; oh++) {
+    float *y = out + oh * ow_n;
+    for (int64_t ow = 0; ow < ow_n; ow++)
+      y[ow] = bias;
+    for (int64_t kh = 0; kh < g->k[1]; kh++) {
+      int64_t ih = oh * sh - g->pad[1] + kh * g->dil[1];
+      if (ih < 0 || ih >= h)
+        continue;
+      const float *xr = x + ih * wd;
+      for (int64_t kw = 0; kw < g->k[2]; kw++) {
+        int64_t off = kw * g->dil[2] - g->pad[2], lo, hi;
+        tap_range (off, sw, wd, ow_n, &lo, &hi);
+        if (hi > lo)
+          axpy_strided (y + lo, xr + lo * sw + off, w[kh * g->k[2] + kw],
+              hi - lo, sw);
+      }
+    }
+  }
+}
+
+void
+cnn_depthwise_plane_ref (const CnnConvGeom *g, const float *x,
+    const float *w, float bias, float *out)
+{
+  for (int64_t oh = 0; oh < g->out[1]; oh++)
+    for (int64_t ow = 0; ow < g->out[2]; ow++) {
+      double acc = bias;
+      for (int64_t kh = 0; kh < g->k[1]; kh++)
+        for (int64_t kw = 0; kw < g->k[2]; kw++) {
+          int64_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dil[1];
+          int64_t iw = ow * g->stride[2] - g->pad[2] + kw * g->dil[2];
+          if (ih >= 0 && ih < g->in[1] && iw >= 0 && iw < g->in[2])
+            acc += (double) x[ih * g->in[2] + iw] * w[kh * g->k[2] + kw];
+        }
+      out[oh * g->out[2] + ow] = (float) acc;
+    }
+}

@@ -1,0 +1,139 @@
+/* gemm.c — the single wrapper around BLAS sgemm (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Contract (see gemm.h): the only file that includes cblas.h. OpenBLAS is
+ * pinned to one thread once per process (cnn_blas_init, also called by
+ * every entry point), so parallelism comes only from the session's pool:
+ * cnn_sgemm_parallel cuts C into column blocks (or row blocks when C is
+ * too narrow) whose sizes depend on the matrix sizes only, and the pool's
+ * threads share the blocks, each block one single-threaded BLAS call; any
+ * thread count therefore gives bitwise the same result.
+ * cnn_sgemm_ref is a plain triple loop with double accumulation, the
+ * reference for tests.
+ */
+#include "gemm.h"
+
+#include <cblas.h>
+#include <pthread.h>
+
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void
+blas_init_once (void)
+{
+  openblas_set_num_threads (1);
+}
+
+void
+cnn_blas_init (void)
+{
+  pthread_once (&blas_once, blas_init_once);
+}
+
+void
+cnn_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
+    const float *a, int lda, const float *b, int ldb, float beta, float *c,
+    int ldc)
+{
+  if (m <= 0 || n <= 0)
+    return;
+  cnn_blas_init ();
+  if (k <= 0) {
+    /* BLAS would do this too, but some builds reject k == 0 leading dims */
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++)
+        c[(size_t) i * ldc + j] = beta == 0.0f ? 0.0f
+            : beta * c[(size_t) i * ldc + j];
+    return;
+  }
+  cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+      trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb,
+      beta, c, ldc);
+}
+
+typedef struct {
+  bool trans_a, trans_b, split_rows;
+  int m, n, k;
+  float alpha, beta;
+  const float *a, *b;
+  int lda, ldb, ldc;
+  float *c;
+  int64_t block;                /* columns or rows per work item */
+} GemmJob;
+
+/* Block `item` of the job: rows or columns [item * block, + block). */
+static void
+gemm_block (const GemmJob *j, int64_t item)
+{
+  int64_t limit = j->split_rows ? j->m : j->n;
+  int64_t lo = item * j->block, hi = lo + j->block;
+  if (hi > limit)
+    hi = limit;
+  if (lo >= hi)
+    return;
+  int len = (int) (hi - lo);
+  if (j->split_rows) {
+    /* rows lo..hi of op(A) and of C */
+    const float *a = j->trans_a ? j->a + lo : j->a + lo * j->lda;
+    cnn_sgemm (j->trans_a, j->trans_b, len, j->n, j->k, j->alpha, a, j->lda,
+        j->b, j->ldb, j->beta, j->c + lo * j->ldc, j->ldc);
+  } else {
+    /* columns lo..hi of op(B) and of C */
+    const float *b = j->trans_b ? j->b + lo * j->ldb : j->b + lo;
+    cnn_sgemm (j->trans_a, j->trans_b, j->m, len, j->k, j->alpha, j->a,
+        j->lda, b, j->ldb, j->beta, j->c + lo, j->ldc);
+  }
+}
+
+static void
+gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  for (int64_t i = begin; i < end; i++)
+    gemm_block (ctx, i);
+}
+
+void
+cnn_sgemm_parallel (CnnThreadPool *pool, bool trans_a, bool trans_b,
+    int m, int n, int k, float alpha, const float *a, int lda,
+    const float *b, int ldb, float beta, float *c, int ldc)
+{
+  /* The blocks depend on the sizes only, never on the thread count, so the
+   * same BLAS calls run (and the same bits come out) with any pool. Up to
+   * 8 blocks of at least 64 columns, or of 32 rows when C is narrow. */
+  int64_t work = (int64_t) m * n * (k > 0 ? k : 1);
+  bool split_rows = n < 128;
+  int64_t limit = split_rows ? m : n, min_block = split_rows ? 32 : 64;
+  int64_t blocks = limit / min_block < 8 ? limit / min_block : 8;
+  if (work < 64 * 1024 || blocks < 2) {
+    cnn_sgemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
+        ldc);
+    return;
+  }
+  cnn_blas_init ();
+  GemmJob j = { trans_a, trans_b, split_rows, m, n, k, alpha, beta,
+    a, b, lda, ldb, ldc, c, 0 };
+  j.block = ((limit + blocks - 1) / blocks + 15) / 16 * 16;
+  cnn_parallel_for (pool, (limit + j.block - 1) / j.block, 1, gemm_chunk,
+      &j);
+}
+
+void
+cnn_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k,
+    float alpha, const float *a, int lda, const float *b, int ldb,
+    float beta, float *c, int ldc)
+{
+  for (int i = 0; i < m; i++) {
+    for (int j = 0; j < n; j++) {
+      double acc = 0;
+      for (int p = 0; p < k; p++) {
+        float av = trans_a ? a[(size_t) p * lda + i] : a[(size_t) i * lda + p];
+        float bv = trans_b ? b[(size_t) j * ldb + p] : b[(size_t) p * ldb + j];
+        acc += (double) av * bv;
+      }
+      float *cij = &c[(size_t) i * ldc + j];
+      *cij = (float) (alpha * acc + (beta == 0.0f ? 0.0 : (double) beta * *cij));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/* im2col.c — unfolding convolution windows into a GEMM operand.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * See im2col.h. The fast version walks each column tile row segment by row
+ * segment of the output: for a fixed tap (kd, kh, kw) and output row
+ * (od, oh), the valid output columns form one interval computed in closed
+ * form, so the inner loop is a plain strided copy with zero fill around it.
+ */
+#include "im2col.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+/* First ow with 0 <= ow * s + off, and one past the last with
+ * ow * s + off < w; clamped to [0, n). */
+static void
+valid_range (int64_t off, int64_t s, int64_t w, int64_t n, int64_t *lo,
+    int64_t *hi)
+{
+  int64_t a = off >= 0 ? 0 : (-off + s - 1) / s;
+  int64_t b = w - 1 - off < 0 ? 0 : (w - 1 - off) / s + 1;
+  *lo = a < n ? a : n;
+  *hi = b < n ? b : n;
+  if (*hi < *lo)
+    *hi = *lo;
+}
+
+/* dst[j] = src_row[(ow0 + j) * s + off] for ow0 + j in [ow0, ow1), 0 where
+ * the index leaves the row. src_row NULL: all zero. */
+static void
+fill_segment (float *dst, const float *src_row, int64_t ow0, int64_t ow1,
+    int64_t s, int64_t off, int64_t w, int64_t out_w)
+{
+  int64_t n = ow1 - ow0;
+  if (!src_row) {
+    memset (dst, 0, sizeof (float) * (size_t) n);
+    return;
+  }
+  int64_t lo, hi;
+  valid_range (off, s, w, out_w, &lo, &hi);
+  if (lo < ow0)
+    lo = ow0;
+  if (hi > ow1)
+    hi = ow1;
+  if (hi < lo)
+    hi = lo;
+  int64_t j = 0;
+  for (; ow0 + j < lo; j++)
+    dst[j] = 0.0f;
+  const float *src = src_row + lo * s + off;
+  if (s == 1) {
+    memcpy (dst + j, src, sizeof (float) * (size_t) (hi - lo));
+    j += hi - lo;
+  } else {
+    for (int64_t t = 0; t < hi - lo; t++)
+      dst[j++] = src[t * s];
+  }
+  for (; j < n; j++)
+    dst[j] = 0.0f;
+}
+
+/* Fills one row of col (tap kd, kh, kw of channel plane xc). */
+static void
+im2col_row (const CnnConvGeom *g, const float *xc, int64_t kd, int64_t kh,
+    int64_t kw, int64_t p0, int64_t len, float *dst)
+{
+  int64_t oh_n = g->out[1], ow_n = g->out[2];
+  int64_t off_w = kw * g->dil[2] - g->pad[2];
+  int64_t p = p0, end = p0 + len;
+  while (p < end) {
+    int64_t ow = p % ow_n, rest = p / ow_n;
+    int64_t oh = rest % oh_n, od = rest / oh_n;
+    int64_t seg = ow_n - ow < end - p ? ow_n - ow : end - p;
+    int64_t id = od * g->stride[0] - g->pad[0] + kd * g->dil[0];
+    int64_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dil[1];
+    const float *row = NULL;
+    if (id >= 0 && id < g->in[0] && ih >= 0 && ih < g->in[1])
+      row = xc + (id * g->in[1] + ih) * g->in[2];
+    fill_segment (dst, row, ow, ow + seg, g->stride[2], off_w, g->in[2], ow_n);
+    dst += seg;
+    p += seg;
+  }
+}
+
+void
+cnn_im2col (const CnnConvGeom *g, const float *x, int64_t cg, int64_t p0,
+    int64_t len, float *col)
+{
+  int64_t in_size = cnn_conv_geom_in_size (g);
+  for (int64_t c = 0; c < cg; c++) {
+    const float *xc = x + c * in_size;
+    for (int64_t kd = 0; kd < g->k[0]; kd++)
+      for (int64_t kh = 0; kh < g->k[1]; kh++)
+        for (int64_t kw = 0; kw < g->k[2]; kw++) {
+          im2col_row (g, xc, kd, kh, kw, p0, len, col);
+          col += len;
+        }
+  }
+}
+
+void
+cnn_im2col_ref (const CnnConvGeom *g, const float *x, int64_t cg,
+    int64_t p0, int64_t len, float *col)
+{
+  int64_t in_size = cnn_conv_geom_in_size (g);
+  int64_t row = 0;
+  for (int64_t c = 0; c < cg; c++)
+    for (int64_t kd = 0; kd < g->k[0]; kd++)
+      for (int64_t kh = 0; kh < g->k[1]; kh++)
+        for (int64_t kw = 0; kw < g->k[2]; kw++, row++)
+          for (int64_t j = 0; j < len; j++) {
+            int64_t p = p0 + j;
+            int64_t ow = p % g->out[2], oh = p / g->out[2] % g->out[1];
+            int64_t od = p / g->out[2] / g->out[1];
+            int64_t id = od * g->stride[0] - g->pad[0] + kd * g->dil[0];
+            int64_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dil[1];
+            int64_t iw = ow * g->stride[2] - g->pad[2] + kw * g->dil[2];
+            bool inside = id >= 0 && id < g->in[0] && ih >= 0
+                && ih < g->in[1] && iw >= 0 && iw < g->in[2];
+            col[row * len + j] = inside
+                ? x[c * in_size + (id * g->in[1] + ih) * g->in[2] + iw] : 0.0f;
+          }
+}

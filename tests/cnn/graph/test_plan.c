@@ -1,0 +1,130 @@
+/* test_plan.c — invariants of the load-time passes on real models.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For each model path given on the command line (missing files are
+ * skipped): every run-time value of a live node has an arena slot; no two
+ * values alive at the same step share bytes; everything fits in the
+ * planned arena; no Relu/Clip/LeakyRelu is left behind a Conv or Gemm it
+ * could have been fused into; no BatchNormalization is left behind a Conv
+ * with constant weights; weights counted equal the live constants.
+ */
+#include "check.h"
+#include "graph.h"
+#include "model_priv.h"
+
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  int first, last;
+  int64_t lo, hi;
+} Span;
+
+static void
+check_no_overlap (const CnnModel *m)
+{
+  const CnnGraph *g = &m->graph;
+  Span *s = calloc ((size_t) g->n_values, sizeof (Span));
+  for (int v = 0; v < g->n_values; v++) {
+    s[v].first = g->values[v].kind == CNN_VALUE_INPUT ? -1 : g->n_nodes;
+    s[v].last = -2;
+  }
+  for (int k = 0; k < m->n_live; k++) {
+    const CnnNode *n = &g->nodes[m->live[k]];
+    for (int j = 0; j < n->n_inputs; j++)
+      if (n->inputs[j] >= 0 && s[n->inputs[j]].last < m->live[k])
+        s[n->inputs[j]].last = m->live[k];
+    for (int j = 0; j < n->n_outputs; j++) {
+      int v = n->outputs[j];
+      if (v < 0)
+        continue;
+      s[v].first = m->live[k];
+      if (s[v].last < m->live[k])
+        s[v].last = m->live[k];
+      CHECK_MSG (g->values[v].arena_offset >= 0, "output '%s' has no slot",
+          g->values[v].name);
+    }
+  }
+  for (int k = 0; k < g->n_outputs; k++)
+    s[g->outputs[k]].last = g->n_nodes;
+  for (int v = 0; v < g->n_values; v++) {
+    const CnnValue *val = &g->values[v];
+    s[v].lo = val->arena_offset;
+    s[v].hi = val->arena_offset + cnn_numel (&val->info) * 4;
+    if (val->arena_offset >= 0)
+      CHECK ((uint64_t) s[v].hi <= m->activation_bytes);
+  }
+  int bad = 0;
+  for (int a = 0; a < g->n_values; a++)
+    for (int b = a + 1; b < g->n_values; b++) {
+      if (s[a].lo < 0 || s[b].lo < 0 || s[a].first > s[a].last
+          || s[b].first > s[b].last)
+        continue;
+      bool together = s[a].first <= s[b].last && s[b].first <= s[a].last;
+      bool overlap = s[a].lo < s[b].hi && s[b].lo < s[a].hi;
+      if (together && overlap && bad++ < 5)
+        fprintf (stderr, "values '%s' and '%s' overlap while both alive\n",
+            g->values[a].name, g->values[b].name);
+    }
+  CHECK (bad == 0);
+  free (s);
+}
+
+static void
+check_fused (const CnnModel *m)
+{
+  const CnnGraph *g = &m->graph;
+  for (int k = 0; k < m->n_live; k++) {
+    const CnnNode *n = &g->nodes[m->live[k]];
+    bool act = !strcmp (n->op_type, "Relu") || !strcmp (n->op_type, "Clip")
+        || !strcmp (n->op_type, "LeakyRelu");
+    bool bn = !strcmp (n->op_type, "BatchNormalization");
+    if ((!act && !bn) || n->inputs[0] < 0)
+      continue;
+    const CnnValue *in = &g->values[n->inputs[0]];
+    if (in->producer < 0 || in->n_uses != 1 || in->is_output)
+      continue;
+    const CnnNode *p = &g->nodes[in->producer];
+    bool conv = !strcmp (p->op_type, "Conv");
+    bool gemm = !strcmp (p->op_type, "Gemm");
+    if (act)
+      CHECK_MSG (!((conv || gemm) && p->act.kind == CNN_ACT_NONE),
+          "%s '%s' after %s '%s' was not fused", n->op_type, n->name,
+          p->op_type, p->name);
+    if (bn && conv && g->values[p->inputs[1]].kind == CNN_VALUE_CONST)
+      CHECK_MSG (p->act.kind != CNN_ACT_NONE,
+          "BatchNormalization '%s' after Conv '%s' was not folded",
+          n->name, p->name);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  int tested = 0;
+  for (int i = 1; i < argc; i++) {
+    if (access (argv[i], R_OK) != 0) {
+      printf ("skip %s (absent)\n", argv[i]);
+      continue;
+    }
+    CnnModel *m = NULL;
+    CnnError err;
+    CnnStatus st = cnn_model_load_file (argv[i], NULL, &m, &err);
+    CHECK_MSG (st == CNN_OK, "%s: %s", argv[i], err.message);
+    if (st != CNN_OK)
+      continue;
+    printf ("%s: %zu live nodes, weights %llu B, arena %llu B\n", argv[i],
+        cnn_model_node_count (m),
+        (unsigned long long) cnn_model_weight_bytes (m),
+        (unsigned long long) m->activation_bytes);
+    check_no_overlap (m);
+    check_fused (m);
+    cnn_model_unref (m);
+    tested++;
+  }
+  if (!tested)
+    CHECK_SKIP ("no model present");
+  return check_summary ("test_plan");
+}
