@@ -5,7 +5,8 @@
  *
  * One forward sweep in topological order: each live node's op->prepare()
  * sets its output infos; a node whose inputs are all constant is then run
- * at load time (op->run on constant data) and its outputs become constants,
+ * at load time (op->run on constant data; Shape needs only the static
+ * dims of its input) and its outputs become constants,
  * which folds Constant nodes, Shape→Gather→Unsqueeze→Concat→Reshape chains,
  * Identity on weights and Cast of fp16 weights. Afterwards every remaining
  * node must produce float32 (run-time tensors are float32 only).
@@ -47,9 +48,13 @@ cnn_graph_prepare_node (CnnGraph *g, int i, CnnDiag *d)
   return st;
 }
 
+/* True when the node's outputs can be computed at load time: every input
+ * is constant, or the node is Shape (it reads only the static dims). */
 static bool
-all_inputs_const (const CnnGraph *g, const CnnNode *n)
+foldable (const CnnGraph *g, const CnnNode *n)
 {
+  if (strcmp (n->op_type, "Shape") == 0)
+    return true;
   for (int k = 0; k < n->n_inputs; k++) {
     int v = n->inputs[k];
     if (v >= 0 && g->values[v].kind != CNN_VALUE_CONST)
@@ -156,7 +161,7 @@ cnn_graph_infer (CnnGraph *g, uint64_t max_const_bytes, CnnDiag *d)
     st = cnn_graph_prepare_node (g, i, d);
     if (st != CNN_OK)
       break;
-    if (all_inputs_const (g, &g->nodes[i]))
+    if (foldable (g, &g->nodes[i]))
       st = fold_node (g, i, ptr, &const_bytes, max_const_bytes, d);
     else
       st = check_runtime_types (g, i, d);

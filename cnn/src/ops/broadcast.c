@@ -85,7 +85,8 @@ cnn_bcast_plan (CnnBcast *p, const CnnTensorInfo *out,
     if (n == 1)
       continue;
     int j = p->rank - 1;
-    if (j >= 0 && p->stride[0][j] == sa[i] * n && p->stride[1][j] == sb[i] * n) {
+    if (j >= 0 && p->stride[0][j] == sa[i] * n &&
+        p->stride[1][j] == sb[i] * n) {
       /* previous dim continues this one for both inputs: merge */
       p->dims[j] *= n;
       p->stride[0][j] = sa[i];

@@ -234,15 +234,18 @@ split_sizes (const CnnGraph *g, const CnnNode *node, int64_t dim,
     return CNN_OK;
   }
   int64_t sum = 0;
+  if (ns != (size_t) n)
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL,
+        "split has %zu sizes for %d outputs", ns, n);
   for (size_t i = 0; i < ns; i++) {
-    if (sizes[i] < 0)
-      return cnn_fail (d, CNN_ERR_INVALID_MODEL, "split[%zu] is negative", i);
+    if (sizes[i] < 0 || sizes[i] > dim)
+      return cnn_fail (d, CNN_ERR_SHAPE, "split[%zu] = %lld for an axis of "
+          "size %lld", i, (long long) sizes[i], (long long) dim);
     sum += sizes[i];
   }
-  if (ns != (size_t) n || sum != dim)
-    return cnn_fail (d, CNN_ERR_SHAPE, "split has %zu sizes summing to %lld "
-        "for %d outputs and an axis of size %lld", ns, (long long) sum, n,
-        (long long) dim);
+  if (sum != dim)
+    return cnn_fail (d, CNN_ERR_SHAPE, "split sizes sum to %lld for an axis "
+        "of size %lld", (long long) sum, (long long) dim);
   return CNN_OK;
 }
 

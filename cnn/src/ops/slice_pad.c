@@ -5,7 +5,8 @@
  *
  * Both derive a small plan (per-dim start/step or begin padding, and the
  * output shape) from attributes (Slice < 10, Pad < 11) or constant inputs
- * (later opsets). prepare() builds it to validate and to set the output;
+ * (later opsets; Pad's constant_value may also be a run-time scalar, read
+ * by run()). prepare() builds it to validate and to set the output;
  * run() rebuilds it on the stack (a few integer operations, no
  * allocation) and walks the output one innermost row at a time.
  */
@@ -24,8 +25,8 @@ typedef struct {
 
 /* starts/ends/axes/steps from attributes (opset < 10) or inputs 1..4. */
 static CnnStatus
-slice_params (const CnnGraph *g, const CnnNode *node, int64_t (*v)[CNN_MAX_RANK],
-    size_t *n, CnnDiag *d)
+slice_params (const CnnGraph *g, const CnnNode *node,
+    int64_t (*v)[CNN_MAX_RANK], size_t *n, CnnDiag *d)
 {
   static const char *const names[] = { "starts", "ends", "axes", "steps" };
   for (int k = 0; k < 4; k++) {
@@ -89,11 +90,12 @@ slice_plan (const CnnGraph *g, const CnnNode *node, SlicePlan *p,
     if (step > 0) {
       b = b < 0 ? 0 : (b > dim ? dim : b);
       e = e < 0 ? 0 : (e > dim ? dim : e);
-      count = e > b ? (e - b + step - 1) / step : 0;
+      count = e > b ? 1 + (e - b - 1) / step : 0;
     } else {
       b = b < 0 ? 0 : (b > dim - 1 ? dim - 1 : b);
       e = e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e);
-      count = b > e ? (b - e - step - 1) / -step : 0;
+      int64_t back = step == INT64_MIN ? INT64_MAX : -step;
+      count = b > e ? 1 + (b - e - 1) / back : 0;
     }
     p->start[axis] = b;
     p->step[axis] = step;
@@ -164,6 +166,16 @@ typedef struct {
   float value;
 } PadPlan;
 
+/* A run-time constant_value must be one float32; run() reads it. */
+static CnnStatus
+check_runtime_value (const CnnValue *v, CnnDiag *d)
+{
+  if (v->info.dtype != CNN_DTYPE_FLOAT32 || cnn_numel (&v->info) != 1)
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL,
+        "constant_value must be one float32 value");
+  return CNN_OK;
+}
+
 /* pads (2 * n values: all begins then all ends) and the axes they apply
  * to, from the attribute (opset < 11) or inputs 1 and 3. */
 static CnnStatus
@@ -184,8 +196,10 @@ pad_params (const CnnGraph *g, const CnnNode *node, int rank,
   } else {
     s = cnn_op_const_ints (g, node, 1, "pads", pads, 2 * CNN_MAX_RANK,
         n_pads, d);
-    if (s == CNN_OK && cnn_op_has_input (node, 2))
+    if (s == CNN_OK && cnn_op_input_const (g, node, 2))
       s = cnn_op_const_scalar (g, node, 2, "constant_value", &p->value, d);
+    else if (s == CNN_OK && cnn_op_has_input (node, 2))
+      s = check_runtime_value (&g->values[node->inputs[2]], d);
     if (s == CNN_OK && cnn_op_has_input (node, 3))
       s = cnn_op_const_ints (g, node, 3, "axes", ax, CNN_MAX_RANK, &n_axes,
           d);
@@ -226,6 +240,10 @@ pad_plan (const CnnGraph *g, const CnnNode *node, PadPlan *p, CnnDiag *d)
   for (size_t k = 0; k < n; k++) {
     int a = axes[k];
     int64_t b = pads[k], e = pads[k + n], dim = in->dims[a];
+    if (b < -(INT64_C (1) << 40) || b > (INT64_C (1) << 40) ||
+        e < -(INT64_C (1) << 40) || e > (INT64_C (1) << 40))
+      return cnn_fail (d, CNN_ERR_SHAPE, "pads %lld, %lld on axis %d are "
+          "too large", (long long) b, (long long) e, a);
     p->begin[a] = b;
     p->out.dims[a] = dim + b + e;
     if (p->out.dims[a] < 0)
@@ -310,6 +328,8 @@ cnn_run_pad (const CnnGraph *g, const CnnNode *node, const CnnExec *exec,
   const float *x = exec->ptr[node->inputs[0]];
   float *y = exec->ptr[node->outputs[0]];
   int64_t total = cnn_numel (&p.out);
+  if (g->opset >= 11 && cnn_op_has_input (node, 2))
+    p.value = *cnn_exec_f32 (exec, node->inputs[2]);
   if (in->rank == 0) {
     y[0] = x[0];
     return CNN_OK;
