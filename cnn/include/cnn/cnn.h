@@ -138,7 +138,7 @@ CNN_API CnnStatus cnn_model_load_file (const char *path, const CnnModelOptions *
 /* Same from memory; external-data tensors are refused (no folder). */
 CNN_API CnnStatus cnn_model_load_memory (const void *bytes, size_t size,
     const CnnModelOptions *opts, CnnModel **model_out, CnnError *err);
-CnnModel *cnn_model_ref (CnnModel *model);
+CNN_API CnnModel *cnn_model_ref (CnnModel *model);
 CNN_API void cnn_model_unref (CnnModel *model);
 
 /* Run-time inputs (graph inputs that are neither initializers nor bound)
@@ -171,8 +171,8 @@ CNN_API void cnn_session_free (CnnSession *session);
 /* Buffers of run-time input i / output i (float32, shape as in
  * cnn_model_*_info). Valid until cnn_session_free. Write inputs, call
  * cnn_session_run, read outputs. NULL for a bad index. */
-float *cnn_session_input_data (CnnSession *session, size_t index);
-const float *cnn_session_output_data (const CnnSession *session, size_t index);
+CNN_API float *cnn_session_input_data (CnnSession *session, size_t index);
+CNN_API const float *cnn_session_output_data (const CnnSession *session, size_t index);
 
 /* Copy helper: bytes must equal the input's size in bytes. */
 CNN_API CnnStatus cnn_session_set_input (CnnSession *session, size_t index,

@@ -1,0 +1,111 @@
+/* cnnmessage.c — the three published forms of a result.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Contract: see cnnmessage.h. Message fields: timestamp, stream-time,
+ * running-time, duration (guint64 ns, GST_CLOCK_TIME_NONE when unknown),
+ * label (string), class-id (int), confidence (double), and GstValueArrays
+ * top-labels (strings), top-ids (ints), top-scores (doubles) holding the
+ * entries that reached the threshold, best first.
+ */
+#include "cnnmessage.h"
+
+#include <gst/cnn/cnnmeta.h>
+
+const gchar *
+cnn_top_label (const CnnTopK * top, const CnnEngine * engine)
+{
+  if (top->n == 0)
+    return CNN_UNCLASSIFIED_LABEL;
+  return g_quark_to_string (engine->labels[top->ids[0]]);
+}
+
+void
+cnn_attach_metas (GstBuffer * buffer, const CnnTopK * top,
+    const CnnEngine * engine, const CnnResult * result, gboolean stale,
+    gint width, gint height)
+{
+  GstCnnClassEntry entries[CNN_MAX_TOP_K];
+  GstVideoRegionOfInterestMeta *roi;
+  const gchar *label = cnn_top_label (top, engine);
+
+  for (guint i = 0; i < top->n; i++) {
+    entries[i].class_id = top->ids[i];
+    entries[i].label = engine->labels[top->ids[i]];
+    entries[i].score = top->scores[i];
+  }
+  gst_buffer_add_cnn_classification_meta (buffer, entries, top->n,
+      engine->name, result->pts, result->inference_ns, stale);
+
+  roi = gst_buffer_add_video_region_of_interest_meta (buffer, label, 0, 0,
+      (guint) width, (guint) height);
+  gst_video_region_of_interest_meta_add_param (roi,
+      gst_structure_new ("cnn-classification",
+          "label", G_TYPE_STRING, label,
+          "label_id", G_TYPE_INT, top->n ? top->ids[0] : -1,
+          "confidence", G_TYPE_DOUBLE,
+          (gdouble) (top->n ? top->scores[0] : top->best_score), NULL));
+}
+
+static void
+append_value (GValue * array, GType type, gconstpointer v)
+{
+  GValue item = G_VALUE_INIT;
+
+  g_value_init (&item, type);
+  if (type == G_TYPE_STRING)
+    g_value_set_string (&item, v);
+  else if (type == G_TYPE_INT)
+    g_value_set_int (&item, *(const gint *) v);
+  else
+    g_value_set_double (&item, *(const gdouble *) v);
+  gst_value_array_append_and_take_value (array, &item);
+}
+
+static void
+set_top_arrays (GstStructure * s, const CnnTopK * top,
+    const CnnEngine * engine)
+{
+  GValue labels = G_VALUE_INIT, ids = G_VALUE_INIT, scores = G_VALUE_INIT;
+
+  gst_value_array_init (&labels, top->n);
+  gst_value_array_init (&ids, top->n);
+  gst_value_array_init (&scores, top->n);
+  for (guint i = 0; i < top->n; i++) {
+    gdouble score = top->scores[i];
+    append_value (&labels, G_TYPE_STRING,
+        g_quark_to_string (engine->labels[top->ids[i]]));
+    append_value (&ids, G_TYPE_INT, &top->ids[i]);
+    append_value (&scores, G_TYPE_DOUBLE, &score);
+  }
+  gst_structure_take_value (s, "top-labels", &labels);
+  gst_structure_take_value (s, "top-ids", &ids);
+  gst_structure_take_value (s, "top-scores", &scores);
+}
+
+GstMessage *
+cnn_message_new (GstObject * src, const CnnTopK * top,
+    const CnnEngine * engine, const CnnResult * result,
+    const GstSegment * segment, GstClockTime duration)
+{
+  GstClockTime ts = result->pts, stream_time = GST_CLOCK_TIME_NONE;
+  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+
+  if (GST_CLOCK_TIME_IS_VALID (ts) && segment->format == GST_FORMAT_TIME) {
+    stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, ts);
+    running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME, ts);
+  }
+  s = gst_structure_new ("cnnclassify",
+      "timestamp", G_TYPE_UINT64, ts,
+      "stream-time", G_TYPE_UINT64, stream_time,
+      "running-time", G_TYPE_UINT64, running_time,
+      "duration", G_TYPE_UINT64, duration,
+      "label", G_TYPE_STRING, cnn_top_label (top, engine),
+      "class-id", G_TYPE_INT, top->n ? top->ids[0] : -1,
+      "confidence", G_TYPE_DOUBLE,
+      (gdouble) (top->n ? top->scores[0] : top->best_score), NULL);
+  set_top_arrays (s, top, engine);
+  return gst_message_new_element (src, s);
+}

@@ -1,0 +1,191 @@
+/* cnnpreprocess.c — scale/convert with GstVideoConverter, then normalise.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Contract: see cnnpreprocess.h. Resize modes: stretch (whole frame to the
+ * model size, aspect not kept), center-crop (the largest centred region with
+ * the model's aspect ratio, then scaled), letterbox (whole frame scaled to
+ * fit, aspect kept, black borders). Scaling is bilinear.
+ *
+ * GStreamer 1.22's GstVideoConverter returns the first frame's picture
+ * again for later frames when the source is only a few lines high (seen
+ * with heights 1-4 in BGR, I420, NV12, YUY2, GRAY8 ...). For sources lower
+ * than TINY_HEIGHT lines the converter is therefore rebuilt for every
+ * frame, which is cheap at that size.
+ */
+#include "cnnpreprocess.h"
+
+#define TINY_HEIGHT 8
+
+/* Source crop for center-crop: largest centred W:H region of the frame. */
+static void
+center_crop (gint fw, gint fh, gint mw, gint mh, gint * x, gint * y,
+    gint * w, gint * h)
+{
+  /* compare fw/fh with mw/mh without division */
+  if ((gint64) fw * mh > (gint64) fh * mw) {
+    *h = fh;
+    *w = MAX (1, (gint) (((gint64) fh * mw + mh / 2) / mh));
+  } else {
+    *w = fw;
+    *h = MAX (1, (gint) (((gint64) fw * mh + mw / 2) / mw));
+  }
+  *x = (fw - *w) / 2;
+  *y = (fh - *h) / 2;
+}
+
+/* Destination box for letterbox: the frame scaled to fit the model size. */
+static void
+letterbox (gint fw, gint fh, gint mw, gint mh, gint * x, gint * y,
+    gint * w, gint * h)
+{
+  if ((gint64) fw * mh > (gint64) fh * mw) {
+    *w = mw;
+    *h = MAX (1, (gint) (((gint64) fh * mw + fw / 2) / fw));
+  } else {
+    *h = mh;
+    *w = MAX (1, (gint) (((gint64) fw * mh + fh / 2) / fh));
+  }
+  *x = (mw - *w) / 2;
+  *y = (mh - *h) / 2;
+}
+
+static GstStructure *
+converter_options (const GstVideoInfo * in, const CnnEngine * e)
+{
+  GstStructure *s = gst_structure_new ("options",
+      GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD, GST_TYPE_VIDEO_RESAMPLER_METHOD,
+      GST_VIDEO_RESAMPLER_METHOD_LINEAR,
+      GST_VIDEO_CONVERTER_OPT_DITHER_METHOD, GST_TYPE_VIDEO_DITHER_METHOD,
+      GST_VIDEO_DITHER_NONE, NULL);
+  gint x, y, w, h;
+
+  if (e->resize == CNN_RESIZE_CENTER_CROP) {
+    center_crop (GST_VIDEO_INFO_WIDTH (in), GST_VIDEO_INFO_HEIGHT (in),
+        e->width, e->height, &x, &y, &w, &h);
+    gst_structure_set (s, GST_VIDEO_CONVERTER_OPT_SRC_X, G_TYPE_INT, x,
+        GST_VIDEO_CONVERTER_OPT_SRC_Y, G_TYPE_INT, y,
+        GST_VIDEO_CONVERTER_OPT_SRC_WIDTH, G_TYPE_INT, w,
+        GST_VIDEO_CONVERTER_OPT_SRC_HEIGHT, G_TYPE_INT, h, NULL);
+  } else if (e->resize == CNN_RESIZE_LETTERBOX) {
+    letterbox (GST_VIDEO_INFO_WIDTH (in), GST_VIDEO_INFO_HEIGHT (in),
+        e->width, e->height, &x, &y, &w, &h);
+    gst_structure_set (s, GST_VIDEO_CONVERTER_OPT_DEST_X, G_TYPE_INT, x,
+        GST_VIDEO_CONVERTER_OPT_DEST_Y, G_TYPE_INT, y,
+        GST_VIDEO_CONVERTER_OPT_DEST_WIDTH, G_TYPE_INT, w,
+        GST_VIDEO_CONVERTER_OPT_DEST_HEIGHT, G_TYPE_INT, h,
+        GST_VIDEO_CONVERTER_OPT_FILL_BORDER, G_TYPE_BOOLEAN, TRUE,
+        GST_VIDEO_CONVERTER_OPT_BORDER_ARGB, G_TYPE_UINT, 0xff000000u, NULL);
+  }
+  return s;
+}
+
+gboolean
+cnn_preprocess_configure (CnnPreprocess * pre, const GstVideoInfo * in_info,
+    const CnnEngine * engine)
+{
+  GstVideoFormat fmt = engine->channels == 1 ? GST_VIDEO_FORMAT_GRAY8 :
+      GST_VIDEO_FORMAT_RGB;
+  GstVideoInfo in = *in_info;
+  gint src_h = GST_VIDEO_INFO_HEIGHT (in_info);
+
+  cnn_preprocess_clear (pre);
+  gst_video_info_set_format (&pre->scaled_info, fmt, engine->width,
+      engine->height);
+  /* The private picture is progressive, full range, square pixels. */
+  GST_VIDEO_INFO_INTERLACE_MODE (&in) = GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
+  GST_VIDEO_INFO_PAR_N (&in) = GST_VIDEO_INFO_PAR_D (&in) = 1;
+  GST_VIDEO_INFO_FPS_N (&pre->scaled_info) = GST_VIDEO_INFO_FPS_N (&in);
+  GST_VIDEO_INFO_FPS_D (&pre->scaled_info) = GST_VIDEO_INFO_FPS_D (&in);
+
+  pre->in_info = in;
+  pre->options = converter_options (&in, engine);
+  gst_structure_get_int (pre->options, GST_VIDEO_CONVERTER_OPT_SRC_HEIGHT,
+      &src_h);
+  pre->rebuild_per_frame = src_h < TINY_HEIGHT;
+  pre->converter = gst_video_converter_new (&in, &pre->scaled_info,
+      gst_structure_copy (pre->options));
+  if (pre->converter == NULL)
+    return FALSE;
+  pre->scaled = gst_buffer_new_allocate (NULL,
+      GST_VIDEO_INFO_SIZE (&pre->scaled_info), NULL);
+  if (pre->scaled == NULL)
+    return FALSE;
+
+  pre->channels = engine->channels;
+  pre->swap_rb = engine->channel_order == CNN_CHANNEL_ORDER_BGR;
+  for (gint c = 0; c < engine->channels; c++)
+    for (gint v = 0; v < 256; v++)
+      pre->lut[c][v] = ((gfloat) v / 255.0f - engine->mean[c]) /
+          engine->std[c];
+  return TRUE;
+}
+
+/* Packed RGB (or GRAY8) rows → planar float, one pass. */
+static void
+to_planar (const CnnPreprocess * pre, const GstVideoFrame * scaled,
+    float *input)
+{
+  const gint w = GST_VIDEO_FRAME_WIDTH (scaled);
+  const gint h = GST_VIDEO_FRAME_HEIGHT (scaled);
+  const gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (scaled, 0);
+  const guint8 *base = GST_VIDEO_FRAME_PLANE_DATA (scaled, 0);
+  const gsize plane = (gsize) w * h;
+
+  if (pre->channels == 1) {
+    for (gint y = 0; y < h; y++) {
+      const guint8 *row = base + (gsize) y * stride;
+      float *o = input + (gsize) y * w;
+      for (gint x = 0; x < w; x++)
+        o[x] = pre->lut[0][row[x]];
+    }
+    return;
+  }
+  /* plane p of the model gets RGB component src[p] (swapped for BGR) */
+  const gint s0 = pre->swap_rb ? 2 : 0, s2 = pre->swap_rb ? 0 : 2;
+  for (gint y = 0; y < h; y++) {
+    const guint8 *row = base + (gsize) y * stride;
+    float *o0 = input + (gsize) y * w, *o1 = o0 + plane, *o2 = o1 + plane;
+    for (gint x = 0; x < w; x++, row += 3) {
+      o0[x] = pre->lut[0][row[s0]];
+      o1[x] = pre->lut[1][row[1]];
+      o2[x] = pre->lut[2][row[s2]];
+    }
+  }
+}
+
+gboolean
+cnn_preprocess_run (CnnPreprocess * pre, GstVideoFrame * frame, float *input)
+{
+  GstVideoFrame scaled;
+
+  if (pre->converter == NULL)
+    return FALSE;
+  if (pre->rebuild_per_frame) {
+    gst_video_converter_free (pre->converter);
+    pre->converter = gst_video_converter_new (&pre->in_info,
+        &pre->scaled_info, gst_structure_copy (pre->options));
+    if (pre->converter == NULL)
+      return FALSE;
+  }
+  if (!gst_video_frame_map (&scaled, &pre->scaled_info, pre->scaled,
+          GST_MAP_READWRITE))
+    return FALSE;
+  gst_video_converter_frame (pre->converter, frame, &scaled);
+  to_planar (pre, &scaled, input);
+  gst_video_frame_unmap (&scaled);
+  return TRUE;
+}
+
+void
+cnn_preprocess_clear (CnnPreprocess * pre)
+{
+  if (pre->converter)
+    gst_video_converter_free (pre->converter);
+  pre->converter = NULL;
+  if (pre->options)
+    gst_structure_free (pre->options);
+  pre->options = NULL;
+  gst_clear_buffer (&pre->scaled);
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+# make_models.py — tiny ONNX models whose answers are known by construction,
+# for the cnnclassify element tests.
+#
+# Copyright (C) 2026 the gst-cnn authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Usage: make_models.py OUTDIR
+#
+# color.onnx        [1,3,8,8] -> GlobalAveragePool -> Flatten -> Gemm(10*I)
+#                   -> Softmax; labels red/green/blue in metadata_props: the
+#                   brightest colour channel wins (pure red: p = 0.99991).
+# color-logits.onnx the same without Softmax and without labels metadata;
+#                   labels in color-logits.onnx.labels beside it.
+# color-bgr.onnx    color.onnx with metadata channel_order=bgr, mean=0.5,
+#                   std=0.5: a red frame reads as plane 2 -> "blue".
+# gray.onnx         [1,1,4,4] -> mean -> Gemm [10,-10] + [-5,5] -> Softmax;
+#                   labels bright/dark (luminance > 0.5 -> bright).
+# notimage.onnx     [1,10] -> Softmax: not an image model.
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def classifier(name, channels, size, weight, bias, softmax, metadata):
+    x = helper.make_tensor_value_info("image", TensorProto.FLOAT,
+                                      [1, channels, size, size])
+    n_out = weight.shape[1]
+    y = helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, n_out])
+    inits = [numpy_helper.from_array(weight.astype(np.float32), "W"),
+             numpy_helper.from_array(bias.astype(np.float32), "B")]
+    nodes = [helper.make_node("GlobalAveragePool", ["image"], ["pooled"]),
+             helper.make_node("Flatten", ["pooled"], ["flat"], axis=1)]
+    if softmax:
+        nodes += [helper.make_node("Gemm", ["flat", "W", "B"], ["logits"]),
+                  helper.make_node("Softmax", ["logits"], ["scores"], axis=1)]
+    else:
+        nodes += [helper.make_node("Gemm", ["flat", "W", "B"], ["scores"])]
+    graph = helper.make_graph(nodes, name, [x], [y], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    helper.set_model_props(model, metadata)
+    onnx.checker.check_model(model)
+    return model
+
+
+def not_image():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 10])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])
+    graph = helper.make_graph([helper.make_node("Softmax", ["x"], ["y"], axis=1)],
+                              "notimage", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    return model
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    labels = "red\ngreen\nblue"
+    eye = 10.0 * np.eye(3)
+    zero3 = np.zeros(3)
+    models = {
+        "color.onnx": classifier("color", 3, 8, eye, zero3, True,
+                                 {"labels": labels}),
+        "color-logits.onnx": classifier("color_logits", 3, 8, eye, zero3,
+                                        False, {}),
+        "color-bgr.onnx": classifier("color_bgr", 3, 8, eye, zero3, True,
+                                     {"labels": labels, "channel_order": "bgr",
+                                      "mean": "0.5", "std": "0.5"}),
+        "gray.onnx": classifier("gray", 1, 4, np.array([[10.0, -10.0]]),
+                                np.array([-5.0, 5.0]), True,
+                                {"labels": "bright\ndark"}),
+        "notimage.onnx": not_image(),
+    }
+    for name, model in models.items():
+        onnx.save(model, os.path.join(out, name))
+    with open(os.path.join(out, "color-logits.onnx.labels"), "w") as f:
+        f.write(labels + "\n")
+    with open(os.path.join(out, "four.labels"), "w") as f:
+        f.write("red\ngreen\nblue\nviolet\n")
+    with open(os.path.join(out, "corrupt.onnx"), "wb") as f:
+        f.write(models["color.onnx"].SerializeToString()[:40])
+
+
+if __name__ == "__main__":
+    main()
