@@ -265,7 +265,8 @@ tensor_header (const Onnx__TensorProto *tp, const char *what,
   }
   if (tp->segment)
     return cnn_fail (d, CNN_ERR_UNSUPPORTED,
-        "%s is a segment of a tensor; segments are not supported", what);
+        "%s has a segment field (not a plain TensorProto?); segmented "
+        "tensors are not supported", what);
   *numel_out = numel;
   return CNN_OK;
 }
