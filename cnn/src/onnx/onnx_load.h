@@ -17,7 +17,7 @@
 /* Accepted versions (inclusive). */
 #define CNN_ONNX_IR_MIN 3
 #define CNN_ONNX_IR_MAX 10
-#define CNN_ONNX_OPSET_MIN 7
+#define CNN_ONNX_OPSET_MIN 1
 #define CNN_ONNX_OPSET_MAX 21
 
 /* Parses an ONNX ModelProto and fills g (which is reset first).

@@ -158,6 +158,46 @@ node_outputs (CnnOnnxBuild *b, int idx, const Onnx__NodeProto *np)
   return CNN_OK;
 }
 
+/* Operators whose float32 inference semantics did not change between
+ * their first version and opset 7, so graphs older than opset 7 may use
+ * them (with the extra checks in check_legacy_node). */
+static const char *const legacy_ops[] = {
+  "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+  "LRN", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Elu",
+  "Softmax", "LogSoftmax", "Flatten", "Transpose", "Identity", "Dropout",
+  "BatchNormalization", "Clip", "Sum", "Gemm", "MatMul", "Add", "Sub", "Mul",
+  "Div", "Concat", "Constant", "Squeeze", "Unsqueeze", "Split", "Slice",
+  "ReduceMean", "Shape", "Gather", "Pad", NULL,
+};
+
+/* Before opset 7: refuse what would silently mean something else (legacy
+ * axis broadcasting, training-mode BatchNormalization, PRelu's per-channel
+ * slope, Reshape's and Cast's attribute forms). */
+static CnnStatus
+check_legacy_node (int64_t opset, const CnnNode *n, CnnDiag *d)
+{
+  bool known = false;
+  for (int i = 0; legacy_ops[i] && !known; i++)
+    known = strcmp (legacy_ops[i], n->op_type) == 0;
+  if (!known)
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "operator '%s' is not "
+        "supported in opset %lld (before 7)", n->op_type, (long long) opset);
+  bool arith = !strcmp (n->op_type, "Add") || !strcmp (n->op_type, "Sub")
+      || !strcmp (n->op_type, "Mul") || !strcmp (n->op_type, "Div");
+  if (arith && cnn_node_attr (n, "axis"))
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "legacy broadcasting with "
+        "'axis' (opset %lld) is not supported", (long long) opset);
+  if (!strcmp (n->op_type, "BatchNormalization")
+      && cnn_node_attr_int (n, "is_test", 0) == 0)
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "BatchNormalization in "
+        "training mode (is_test=0, opset %lld) is not supported",
+        (long long) opset);
+  if (!strcmp (n->op_type, "Concat") && !cnn_node_attr (n, "axis"))
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "Concat without 'axis' "
+        "(opset %lld) is not supported", (long long) opset);
+  return CNN_OK;
+}
+
 /* Pass 1 for one node: header, operator, attributes, outputs. */
 static CnnStatus
 node_define (CnnOnnxBuild *b, int idx, const Onnx__NodeProto *np)
@@ -189,6 +229,8 @@ node_define (CnnOnnxBuild *b, int idx, const Onnx__NodeProto *np)
     if (st != CNN_OK)
       return st;
   }
+  if (b->g->opset < 7 && (st = check_legacy_node (b->g->opset, n, b->d)))
+    return st;
   return node_outputs (b, idx, np);
 }
 

@@ -55,7 +55,17 @@ PRIORITY = [
 ]
 
 # The loader accepts default-domain opsets from this version on.
-MIN_OPSET = 7
+MIN_OPSET = 1
+# Ops the loader accepts in graphs older than opset 7 (cnn/src/onnx/onnx_nodes.c,
+# legacy_ops): their float inference semantics did not change before 7.
+LEGACY_OPS = {
+  "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+  "LRN", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Elu",
+  "Softmax", "LogSoftmax", "Flatten", "Transpose", "Identity", "Dropout",
+  "BatchNormalization", "Clip", "Sum", "Gemm", "MatMul", "Add", "Sub",
+  "Mul", "Div", "Concat", "Constant", "Squeeze", "Unsqueeze", "Split",
+  "Slice", "ReduceMean", "Shape", "Gather", "Pad",
+}
 
 # Cases that are structurally fine but that the core does not run today,
 # with the reason (written by hand after running them; `draft` puts them in
@@ -129,6 +139,10 @@ def structural_reason (model, ops):
   if opset < MIN_OPSET:
     return "opset %d is older than the loader accepts (%d and newer)" % (
         opset, MIN_OPSET)
+  legacy = sorted (set (ops) - LEGACY_OPS) if opset < 7 else []
+  if legacy:
+    return "opset %d (before 7) with %s, whose old semantics differ" % (
+        opset, ", ".join (legacy))
   return ""
 
 
