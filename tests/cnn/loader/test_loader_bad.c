@@ -302,8 +302,22 @@ test_versions (void)
   EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED, "ONNX IR version 0 is not");
 
   m = base_model ();
+  tb_proto (m)->opset_import[0]->version = 0;
+  EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED, "ONNX opset 0 is not supported");
+
+  /* Before opset 7: legacy axis broadcasting and ops whose old semantics
+   * differ are refused, naming the node. */
+  m = base_model ();
   tb_proto (m)->opset_import[0]->version = 6;
-  EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED, "ONNX opset 6 is not supported");
+  tb_attr_int (m, tb_proto (m)->graph->node[0], "axis", 1);
+  EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED,
+      "node 0 (Add 'add0'): legacy broadcasting with 'axis'");
+
+  m = base_model ();
+  tb_proto (m)->opset_import[0]->version = 6;
+  tb_proto (m)->graph->node[1]->op_type = tb_strdup (m, "PRelu");
+  EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED,
+      "operator 'PRelu' is not supported in opset 6 (before 7)");
 
   m = base_model ();
   tb_proto (m)->opset_import[0]->version = 22;
