@@ -133,7 +133,8 @@ cnn_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k,
         acc += (double) av * bv;
       }
       float *cij = &c[(size_t) i * ldc + j];
-      *cij = (float) (alpha * acc + (beta == 0.0f ? 0.0 : (double) beta * *cij));
+      double old = beta == 0.0f ? 0.0 : (double) beta * *cij;
+      *cij = (float) (alpha * acc + old);
     }
   }
 }

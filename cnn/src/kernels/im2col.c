@@ -19,8 +19,14 @@ static void
 valid_range (int64_t off, int64_t s, int64_t w, int64_t n, int64_t *lo,
     int64_t *hi)
 {
-  int64_t a = off >= 0 ? 0 : (-off + s - 1) / s;
-  int64_t b = w - 1 - off < 0 ? 0 : (w - 1 - off) / s + 1;
+  int64_t a, b;
+  if (s == 1) {                   /* the common case, without divisions */
+    a = off >= 0 ? 0 : -off;
+    b = w - off < 0 ? 0 : w - off;
+  } else {
+    a = off >= 0 ? 0 : (-off + s - 1) / s;
+    b = w - 1 - off < 0 ? 0 : (w - 1 - off) / s + 1;
+  }
   *lo = a < n ? a : n;
   *hi = b < n ? b : n;
   if (*hi < *lo)
@@ -69,9 +75,9 @@ im2col_row (const CnnConvGeom *g, const float *xc, int64_t kd, int64_t kh,
   int64_t oh_n = g->out[1], ow_n = g->out[2];
   int64_t off_w = kw * g->dil[2] - g->pad[2];
   int64_t p = p0, end = p0 + len;
+  /* position p0 as (od, oh, ow); then walk row by row without dividing */
+  int64_t ow = p0 % ow_n, oh = p0 / ow_n % oh_n, od = p0 / ow_n / oh_n;
   while (p < end) {
-    int64_t ow = p % ow_n, rest = p / ow_n;
-    int64_t oh = rest % oh_n, od = rest / oh_n;
     int64_t seg = ow_n - ow < end - p ? ow_n - ow : end - p;
     int64_t id = od * g->stride[0] - g->pad[0] + kd * g->dil[0];
     int64_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dil[1];
@@ -81,6 +87,11 @@ im2col_row (const CnnConvGeom *g, const float *xc, int64_t kd, int64_t kh,
     fill_segment (dst, row, ow, ow + seg, g->stride[2], off_w, g->in[2], ow_n);
     dst += seg;
     p += seg;
+    ow = 0;
+    if (++oh == oh_n) {
+      oh = 0;
+      od++;
+    }
   }
 }
 

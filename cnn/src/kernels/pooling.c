@@ -17,8 +17,14 @@ static void
 tap_range (int64_t start, int64_t k, int64_t dil, int64_t size, int64_t *lo,
     int64_t *hi)
 {
-  int64_t a = start >= 0 ? 0 : (-start + dil - 1) / dil;
-  int64_t b = size - 1 - start < 0 ? 0 : (size - 1 - start) / dil + 1;
+  int64_t a, b;
+  if (dil == 1) {                 /* the common case, without divisions */
+    a = start >= 0 ? 0 : -start;
+    b = size - start < 0 ? 0 : size - start;
+  } else {
+    a = start >= 0 ? 0 : (-start + dil - 1) / dil;
+    b = size - 1 - start < 0 ? 0 : (size - 1 - start) / dil + 1;
+  }
   *lo = a < k ? a : k;
   *hi = b < k ? b : k;
   if (*hi < *lo)
@@ -60,12 +66,19 @@ cnn_pool_plane (const CnnPoolGeom *pg, const float *x, float *out)
       const float *base = x + h0 * w + w0;
       float r;
       if (pg->is_max) {
+        /* branch-free max; a NaN anywhere in the window wins at the end */
+        bool nan = false;
         r = -INFINITY;
-        for (int64_t kh = kh0; kh < kh1; kh++)
+        for (int64_t kh = kh0; kh < kh1; kh++) {
+          const float *row = base + kh * dh * w;
           for (int64_t kw = kw0; kw < kw1; kw++) {
-            float v = base[kh * dh * w + kw * dw];
-            r = v > r || isnan (v) ? v : r;
+            float v = row[kw * dw];
+            r = v > r ? v : r;
+            nan |= v != v;
           }
+        }
+        if (nan)
+          r = NAN;
       } else {
         float s = 0.0f;
         for (int64_t kh = kh0; kh < kh1; kh++)

@@ -15,8 +15,10 @@
  *   CONV_DEPTHWISE  group == C, 2-D: kernels/depthwise.c, one plane each;
  *   CONV_IM2COL     everything else: per-thread im2col of a tile of
  *                   output positions into scratch, then one sgemm.
- * Work is split across the pool by (image, group, tile) or by output plane;
- * every thread makes single-threaded BLAS calls. The bias and the fused
+ * Work is split across the pool by (image, group, tile of positions, block
+ * of output channels) or by output plane; the split depends on the
+ * geometry only, so any thread count gives bitwise the same output. Every
+ * thread makes single-threaded BLAS calls. The bias and the fused
  * activation (node->act) are applied to each tile while it is in cache.
  * The reference for all paths is cnn_conv_ref (kernels/conv_ref.c).
  */
@@ -51,11 +53,15 @@ round_up (int64_t v, int64_t m)
   return (v + m - 1) / m * m;
 }
 
+/* The pool is fed at least this many work items per convolution when
+ * the shapes allow it. */
+#define CONV_MIN_ITEMS 4
+
 /* Output positions per GEMM tile. The split depends on the geometry only,
  * never on the thread count, so every thread count runs the very same
  * BLAS calls and gives bitwise identical results: tiles small enough for
- * the im2col budget, and up to 4 of them (of at least 32 positions) so a
- * single image still feeds several threads. */
+ * the im2col budget, and enough of them (of at least 32 positions) that
+ * images x groups x tiles reaches CONV_MIN_ITEMS. */
 static int64_t
 conv_tile (const ConvParams *p)
 {
@@ -64,7 +70,11 @@ conv_tile (const ConvParams *p)
   int64_t rows = g->c / g->group * cnn_conv_geom_k_size (g);
   int64_t tiles = p->algo == CONV_IM2COL
       ? (rows * positions + CONV_COL_BUDGET - 1) / CONV_COL_BUDGET : 1;
-  int64_t want = positions / 32 < 4 ? positions / 32 : 4;
+  int64_t outer = g->n * g->group;
+  int64_t want = outer >= CONV_MIN_ITEMS ? 1
+      : (CONV_MIN_ITEMS + outer - 1) / outer;
+  if (want > positions / 32)
+    want = positions / 32;
   if (tiles < want)
     tiles = want;
   if (tiles < 1)
@@ -73,9 +83,28 @@ conv_tile (const ConvParams *p)
   return tile < positions ? tile : positions;
 }
 
+/* Output channels per GEMM block: all of a group's, unless images x
+ * groups x tiles stay below CONV_MIN_ITEMS; then blocks of >= 32 channels
+ * (a multiple of 16). Recomputing a small tile's im2col per block costs
+ * about 1/block of the block's GEMM. Depends on the geometry only. */
+static int64_t
+conv_mblock (const ConvParams *p, int64_t tiles)
+{
+  const CnnConvGeom *g = &p->geom;
+  int64_t ocg = g->oc / g->group, items = g->n * g->group * tiles;
+  int64_t parts = items >= CONV_MIN_ITEMS ? 1
+      : (CONV_MIN_ITEMS + items - 1) / items;
+  if (parts > ocg / 32)
+    parts = ocg / 32;
+  if (parts <= 1)
+    return ocg;
+  int64_t block = round_up ((ocg + parts - 1) / parts, 16);
+  return block < ocg ? block : ocg;
+}
+
 /* Bytes of im2col scratch per thread, 64-byte aligned. */
 static size_t
-col_stride (const ConvParams *p, int threads)
+col_stride (const ConvParams *p)
 {
   if (p->algo != CONV_IM2COL)
     return 0;
@@ -88,7 +117,7 @@ static size_t
 conv_scratch_bytes (const CnnGraph *gr, const CnnNode *node, int threads)
 {
   const ConvParams *p = node->params;
-  return p ? col_stride (p, threads) * (size_t) (threads > 1 ? threads : 1)
+  return p ? col_stride (p) * (size_t) (threads > 1 ? threads : 1)
       : 0;
 }
 
@@ -244,10 +273,11 @@ typedef struct {
   const CnnFusedAct *act;
   char *scratch;
   size_t col_stride;
-  int64_t tile, tiles;
+  int64_t tile, tiles;          /* output positions per tile, tile count */
+  int64_t mblock, mblocks;      /* output channels per block, block count */
 } ConvJob;
 
-/* One (image, group, tile) of the 1x1 and im2col paths. */
+/* One (image, group, tile, channel block) of the 1x1 and im2col paths. */
 static void
 gemm_item (const ConvJob *j, int64_t item, int thread)
 {
@@ -255,10 +285,13 @@ gemm_item (const ConvJob *j, int64_t item, int thread)
   int64_t cg = g->c / g->group, ocg = g->oc / g->group;
   int64_t rows = cg * cnn_conv_geom_k_size (g);
   int64_t positions = cnn_conv_geom_out_size (g);
-  int64_t t = item % j->tiles, rest = item / j->tiles;
+  int64_t mb = item % j->mblocks, rest = item / j->mblocks;
+  int64_t t = rest % j->tiles;
+  rest /= j->tiles;
   int64_t gi = rest % g->group, img = rest / g->group;
-  int64_t p0 = t * j->tile;
+  int64_t p0 = t * j->tile, m0 = mb * j->mblock;
   int64_t len = positions - p0 < j->tile ? positions - p0 : j->tile;
+  int64_t mlen = ocg - m0 < j->mblock ? ocg - m0 : j->mblock;
 
   const float *xg = j->x + (img * g->c + gi * cg) * cnn_conv_geom_in_size (g);
   const float *b;
@@ -272,12 +305,13 @@ gemm_item (const ConvJob *j, int64_t item, int thread)
     b = col;
     ldb = (int) len;
   }
-  float *yg = j->y + (img * g->oc + gi * ocg) * positions + p0;
-  cnn_sgemm (false, false, (int) ocg, (int) len, (int) rows, 1.0f,
-      j->w + gi * ocg * rows, (int) rows, b, ldb, 0.0f, yg, (int) positions);
-  for (int64_t o = 0; o < ocg; o++)
-    cnn_bias_act (yg + o * positions, len,
-        j->bias ? j->bias[gi * ocg + o] : 0.0f, j->act);
+  int64_t oc0 = gi * ocg + m0;
+  float *yb = j->y + (img * g->oc + oc0) * positions + p0;
+  cnn_sgemm (false, false, (int) mlen, (int) len, (int) rows, 1.0f,
+      j->w + oc0 * rows, (int) rows, b, ldb, 0.0f, yb, (int) positions);
+  for (int64_t o = 0; o < mlen; o++)
+    cnn_bias_act (yb + o * positions, len,
+        j->bias ? j->bias[oc0 + o] : 0.0f, j->act);
 }
 
 static void
@@ -323,7 +357,7 @@ conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
     .y = cnn_exec_f32 (exec, node->outputs[0]),
     .act = &node->act,
     .scratch = exec->scratch,
-    .col_stride = col_stride (p, threads),
+    .col_stride = col_stride (p),
   };
   const CnnConvGeom *g = &p->geom;
   if (p->algo == CONV_DEPTHWISE) {
@@ -333,9 +367,13 @@ conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   if (j.col_stride * (size_t) threads > exec->scratch_bytes)
     return cnn_fail (d, CNN_ERR_LIMIT, "Conv needs %zu bytes of scratch, "
         "got %zu", j.col_stride * (size_t) threads, exec->scratch_bytes);
+  int64_t ocg = g->oc / g->group;
   j.tile = conv_tile (p);
   j.tiles = (cnn_conv_geom_out_size (g) + j.tile - 1) / j.tile;
-  cnn_parallel_for (exec->pool, g->n * g->group * j.tiles, 1, gemm_chunk, &j);
+  j.mblock = conv_mblock (p, j.tiles);
+  j.mblocks = (ocg + j.mblock - 1) / j.mblock;
+  cnn_parallel_for (exec->pool, g->n * g->group * j.tiles * j.mblocks, 1,
+      gemm_chunk, &j);
   return CNN_OK;
 }
 

@@ -1,0 +1,287 @@
+/* test_conv.c — the Conv operator and its kernels against the reference.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * 1. cnn_im2col vs cnn_im2col_ref and cnn_depthwise_plane vs
+ *    cnn_depthwise_plane_ref on odd geometries (exact equality: both copy
+ *    or sum the same taps in a fixed order, so only float rounding of the
+ *    depthwise sums may differ: 1e-5).
+ * 2. The Conv op (prepare twice, run) on a table of cases covering the
+ *    1x1, depthwise (multiplier 1 and 2) and im2col paths, 1-D/2-D/3-D,
+ *    position tiles and output-channel blocks,
+ *    groups, strides, dilations, asymmetric pads, auto_pad, constant and
+ *    run-time W, with and without bias, fused Relu/Clip/LeakyRelu: output
+ *    shape as computed here from the ONNX formulas, values against
+ *    cnn_conv_ref (double accumulation) within 1e-4 relative + 1e-5 * taps
+ *    absolute, and 1 thread vs 2 threads bitwise identical.
+ * 3. Shape and type errors give the documented messages.
+ */
+#include "kernels/conv_geom.h"
+#include "kernels/depthwise.h"
+#include "kernels/im2col.h"
+#include "op_harness.h"
+
+#include <stdio.h>
+
+typedef struct {
+  const char *what;
+  int rank;                 /* spatial rank */
+  int64_t n, c, oc, group;
+  int64_t in[3], k[3], stride[3], dil[3];
+  int64_t pads[6];          /* begin..., end... */
+  const char *auto_pad;     /* NULL = NOTSET */
+  CnnActKind act;
+  bool w_runtime, bias, kernel_attr;
+} ConvCase;
+
+static const ConvCase cases[] = {
+  { "3x3 s1 p1", 2, 1, 3, 8, 1, { 7, 5 }, { 3, 3 }, { 1, 1 }, { 1, 1 },
+    { 1, 1, 1, 1 }, NULL, CNN_ACT_NONE, false, true, true },
+  { "3x3 s2 d2 asym pads", 2, 2, 3, 5, 1, { 7, 5 }, { 3, 3 }, { 2, 2 },
+    { 2, 2 }, { 1, 0, 2, 3 }, NULL, CNN_ACT_RELU, false, true, false },
+  { "groups 2, 5x3 kernel", 2, 1, 4, 6, 2, { 9, 8 }, { 5, 3 }, { 2, 1 },
+    { 1, 2 }, { 2, 1, 1, 0 }, NULL, CNN_ACT_NONE, false, false, true },
+  { "1x1 (gemm path)", 2, 2, 7, 9, 1, { 6, 5 }, { 1, 1 }, { 1, 1 },
+    { 1, 1 }, { 0 }, NULL, CNN_ACT_CLIP, false, true, false },
+  { "1x1 groups 3", 2, 1, 6, 9, 3, { 5, 5 }, { 1, 1 }, { 1, 1 },
+    { 1, 1 }, { 0 }, NULL, CNN_ACT_NONE, false, true, false },
+  { "1x1 stride 2 (im2col)", 2, 1, 4, 3, 1, { 7, 7 }, { 1, 1 }, { 2, 2 },
+    { 1, 1 }, { 0 }, NULL, CNN_ACT_NONE, false, true, false },
+  { "depthwise 3x3 s1", 2, 1, 5, 5, 5, { 7, 6 }, { 3, 3 }, { 1, 1 },
+    { 1, 1 }, { 1, 1, 1, 1 }, NULL, CNN_ACT_RELU, false, true, false },
+  { "depthwise 3x3 s2 asym", 2, 2, 4, 4, 4, { 9, 7 }, { 3, 3 }, { 2, 2 },
+    { 1, 1 }, { 0, 1, 1, 0 }, NULL, CNN_ACT_CLIP, false, true, false },
+  { "depthwise multiplier 2, 5x5 d2", 2, 1, 3, 6, 3, { 11, 9 }, { 5, 5 },
+    { 1, 2 }, { 2, 1 }, { 4, 2, 3, 2 }, NULL, CNN_ACT_LEAKY_RELU, false,
+    false, false },
+  { "SAME_UPPER s2", 2, 1, 3, 4, 1, { 7, 6 }, { 4, 3 }, { 2, 2 },
+    { 1, 1 }, { 0 }, "SAME_UPPER", CNN_ACT_NONE, false, true, false },
+  { "SAME_LOWER s2", 2, 1, 3, 4, 1, { 7, 6 }, { 4, 3 }, { 2, 2 },
+    { 1, 1 }, { 0 }, "SAME_LOWER", CNN_ACT_NONE, false, true, false },
+  { "VALID", 2, 1, 2, 3, 1, { 8, 6 }, { 3, 2 }, { 3, 1 }, { 1, 1 },
+    { 0 }, "VALID", CNN_ACT_NONE, false, true, false },
+  { "runtime W and B", 2, 2, 3, 4, 1, { 6, 7 }, { 2, 3 }, { 1, 2 },
+    { 2, 1 }, { 1, 2, 0, 1 }, NULL, CNN_ACT_NONE, true, true, false },
+  { "runtime W depthwise", 2, 1, 4, 8, 4, { 5, 5 }, { 3, 3 }, { 1, 1 },
+    { 1, 1 }, { 1, 1, 1, 1 }, NULL, CNN_ACT_NONE, true, false, false },
+  { "1-D", 1, 2, 3, 4, 1, { 13 }, { 3 }, { 2 }, { 2 }, { 2, 1 }, NULL,
+    CNN_ACT_NONE, false, true, true },
+  { "1-D depthwise", 1, 1, 4, 4, 4, { 10 }, { 5 }, { 1 }, { 1 }, { 2, 2 },
+    NULL, CNN_ACT_NONE, false, true, false },
+  { "3-D", 3, 1, 2, 3, 1, { 5, 6, 4 }, { 3, 2, 3 }, { 2, 1, 1 },
+    { 1, 2, 1 }, { 1, 0, 1, 0, 1, 1 }, NULL, CNN_ACT_RELU, false, true,
+    true },
+  { "3-D groups 2", 3, 2, 4, 2, 2, { 4, 4, 4 }, { 2, 2, 2 }, { 1, 1, 1 },
+    { 1, 1, 1 }, { 0 }, NULL, CNN_ACT_NONE, false, false, false },
+  { "resnet-like 3x3 64->64 28x28 (several tiles)", 2, 1, 64, 64, 1,
+    { 28, 28 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_RELU, false, true, false },
+  { "3x3 40->80 5x5 (channel blocks 48 + 32)", 2, 2, 40, 80, 1, { 5, 5 },
+    { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL, CNN_ACT_RELU, false,
+    true, false },
+  { "1x1 groups 2, 7x7 (channel blocks)", 2, 1, 64, 128, 2, { 7, 7 },
+    { 1, 1 }, { 1, 1 }, { 1, 1 }, { 0 }, NULL, CNN_ACT_NONE, false, true,
+    false },
+  { "7x7 s2 p3 (stem)", 2, 1, 3, 16, 1, { 45, 37 }, { 7, 7 }, { 2, 2 },
+    { 1, 1 }, { 3, 3, 3, 3 }, NULL, CNN_ACT_RELU, false, true, false },
+};
+
+/* Output size and begin pad of one axis, from the ONNX spec. */
+static void
+expected_axis (const ConvCase *t, int i, int64_t *out, int64_t *pad)
+{
+  int64_t eff = (t->k[i] - 1) * t->dil[i] + 1;
+  if (t->auto_pad && strncmp (t->auto_pad, "SAME", 4) == 0) {
+    *out = (t->in[i] + t->stride[i] - 1) / t->stride[i];
+    int64_t total = (*out - 1) * t->stride[i] + eff - t->in[i];
+    total = total < 0 ? 0 : total;
+    *pad = strcmp (t->auto_pad, "SAME_UPPER") == 0 ? total / 2
+        : total - total / 2;
+  } else if (t->auto_pad) {
+    *out = (t->in[i] - eff) / t->stride[i] + 1;
+    *pad = 0;
+  } else {
+    *out = (t->in[i] + t->pads[i] + t->pads[t->rank + i] - eff)
+        / t->stride[i] + 1;
+    *pad = t->pads[i];
+  }
+}
+
+static void
+apply_act (float *y, size_t n, CnnActKind kind)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (kind == CNN_ACT_RELU)
+      y[i] = y[i] > 0 ? y[i] : 0;
+    else if (kind == CNN_ACT_CLIP)
+      y[i] = y[i] < -0.5f ? -0.5f : y[i] > 0.75f ? 0.75f : y[i];
+    else if (kind == CNN_ACT_LEAKY_RELU)
+      y[i] = y[i] < 0 ? 0.1f * y[i] : y[i];
+  }
+}
+
+static void
+set_attrs (CnnNode *node, const ConvCase *t)
+{
+  h_attr_int (node, "group", t->group);
+  h_attr_ints (node, "strides", t->rank, t->stride);
+  h_attr_ints (node, "dilations", t->rank, t->dil);
+  if (t->auto_pad)
+    h_attr_string (node, "auto_pad", t->auto_pad);
+  else
+    h_attr_ints (node, "pads", 2 * t->rank, t->pads);
+  if (t->kernel_attr)
+    h_attr_ints (node, "kernel_shape", t->rank, t->k);
+  CnnFusedAct acts[] = { { CNN_ACT_NONE, 0, 0 }, { CNN_ACT_RELU, 0, 0 },
+    { CNN_ACT_CLIP, -0.5f, 0.75f }, { CNN_ACT_LEAKY_RELU, 0.1f, 0 } };
+  node->act = acts[t->act];
+}
+
+static void
+run_case (const ConvCase *t, uint32_t seed)
+{
+  CnnConvGeom g = { .n = t->n, .c = t->c, .oc = t->oc, .group = t->group };
+  int lead = 3 - t->rank;
+  int64_t xd[5] = { t->n, t->c }, wd[5] = { t->oc, t->c / t->group };
+  for (int i = 0; i < 3; i++) {
+    int s = i - lead;
+    g.in[i] = s < 0 ? 1 : t->in[s];
+    g.k[i] = s < 0 ? 1 : t->k[s];
+    g.stride[i] = s < 0 ? 1 : t->stride[s];
+    g.dil[i] = s < 0 ? 1 : t->dil[s];
+    g.out[i] = 1;
+    g.pad[i] = 0;
+    if (s >= 0) {
+      expected_axis (t, s, &g.out[i], &g.pad[i]);
+      xd[2 + s] = t->in[s];
+      wd[2 + s] = t->k[s];
+    }
+  }
+  size_t nx = (size_t) (t->n * t->c * cnn_conv_geom_in_size (&g));
+  size_t nw = (size_t) (t->oc * wd[1] * cnn_conv_geom_k_size (&g));
+  size_t ny = (size_t) (t->n * t->oc * cnn_conv_geom_out_size (&g));
+  float *x = h_rand_array (nx, seed), *w = h_rand_array (nw, seed + 1);
+  float *b = h_rand_array ((size_t) t->oc, seed + 2);
+  float *ref = malloc (ny * 4), *y1 = malloc (ny * 4), *y2 = malloc (ny * 4);
+  cnn_conv_ref (&g, x, w, t->bias ? b : NULL, ref);
+  apply_act (ref, ny, t->act);
+
+  CnnGraph gr;
+  cnn_graph_init (&gr);
+  int64_t bd[1] = { t->oc };
+  int in[3] = { h_value (&gr, "X", CNN_VALUE_INPUT, 2 + t->rank, xd, NULL),
+    t->w_runtime ? h_value (&gr, "W", CNN_VALUE_INPUT, 2 + t->rank, wd, NULL)
+        : h_value (&gr, "W", CNN_VALUE_CONST, 2 + t->rank, wd, w),
+    !t->bias ? -1 : t->w_runtime
+        ? h_value (&gr, "B", CNN_VALUE_INPUT, 1, bd, NULL)
+        : h_value (&gr, "B", CNN_VALUE_CONST, 1, bd, b) };
+  int out = h_value (&gr, "Y", CNN_VALUE_ACT, 0, NULL, NULL);
+  int ni = h_node (&gr, cnn_ops_conv, "Conv", t->bias ? 3 : 2, in, 1, &out);
+  set_attrs (&gr.nodes[ni], t);
+  CnnDiag d;
+  CnnStatus st = h_prepare (&gr, ni, &d);
+  CHECK_MSG (st == CNN_OK, "%s: prepare: %s", t->what, d.message);
+  if (st == CNN_OK) {
+    const CnnTensorInfo *yi = &gr.values[out].info;
+    bool shape_ok = yi->rank == 2 + t->rank && yi->dims[0] == t->n
+        && yi->dims[1] == t->oc && h_numel (&gr, out) == ny;
+    for (int s = 0; s < t->rank; s++)
+      shape_ok &= yi->dims[2 + s] == g.out[lead + s];
+    char buf[64];
+    CHECK_MSG (shape_ok, "%s: output shape %s", t->what,
+        cnn_dims_str (yi, buf, sizeof buf));
+    float *inputs[3] = { x, t->w_runtime ? w : NULL,
+      t->w_runtime ? b : NULL };
+    CHECK (h_run (&gr, ni, 1, inputs, &y1, &d) == CNN_OK);
+    CHECK (h_run (&gr, ni, 2, inputs, &y2, &d) == CNN_OK);
+    double atol = 1e-5 * (double) (wd[1] * cnn_conv_geom_k_size (&g));
+    CHECK_CLOSE (y1, ref, ny, 1e-4, atol);
+    CHECK_MSG (memcmp (y1, y2, ny * 4) == 0, "%s: 1 and 2 threads differ",
+        t->what);
+  }
+  cnn_graph_clear (&gr);
+  free (x);
+  free (w);
+  free (b);
+  free (ref);
+  free (y1);
+  free (y2);
+}
+
+static void
+test_kernels (void)
+{
+  /* 2 channels, 9x7 input, 3x2 kernel, stride (2,1), dilation (1,2), pads
+   * (2,1) begin: outputs 5x5 with pad_end implied */
+  CnnConvGeom g = { .n = 1, .c = 2, .oc = 2, .group = 1,
+    .in = { 1, 9, 7 }, .out = { 1, 5, 5 }, .k = { 1, 3, 2 },
+    .stride = { 1, 2, 1 }, .dil = { 1, 1, 2 }, .pad = { 0, 2, 1 } };
+  float *x = h_rand_array (2 * 63, 7);
+  float a[12 * 25], r[12 * 25];
+  int64_t tiles[][2] = { { 0, 25 }, { 3, 9 }, { 7, 1 }, { 24, 1 } };
+  for (size_t i = 0; i < 4; i++) {
+    cnn_im2col (&g, x, 2, tiles[i][0], tiles[i][1], a);
+    cnn_im2col_ref (&g, x, 2, tiles[i][0], tiles[i][1], r);
+    CHECK (memcmp (a, r, sizeof (float) * (size_t) (12 * tiles[i][1])) == 0);
+  }
+  /* depthwise plane: 3x3 stride 2 dilation 2, asymmetric pads */
+  CnnConvGeom dg = { .n = 1, .c = 3, .oc = 3, .group = 3,
+    .in = { 1, 10, 9 }, .out = { 1, 5, 4 }, .k = { 1, 3, 3 },
+    .stride = { 1, 2, 2 }, .dil = { 1, 2, 2 }, .pad = { 0, 3, 1 } };
+  CHECK (cnn_depthwise_applies (&dg));
+  float *w = h_rand_array (9, 8);
+  cnn_depthwise_plane (&dg, x, w, 0.25f, a);
+  cnn_depthwise_plane_ref (&dg, x, w, 0.25f, r);
+  CHECK_CLOSE (a, r, 20, 1e-5, 1e-5);
+  free (x);
+  free (w);
+}
+
+/* Prepares a Conv with X dims xd and W dims wd (rank 4) and attributes
+ * from setup; checks the status and that the message contains expect. */
+static void
+expect_error (const int64_t *xd, CnnDType xtype, const int64_t *wd,
+    const int64_t *pads, CnnStatus want, const char *expect)
+{
+  CnnGraph gr;
+  cnn_graph_init (&gr);
+  int in[2] = { h_value (&gr, "X", CNN_VALUE_INPUT, 4, xd, NULL),
+    h_value (&gr, "W", CNN_VALUE_INPUT, 4, wd, NULL) };
+  gr.values[in[0]].info.dtype = xtype;
+  int out = h_value (&gr, "Y", CNN_VALUE_ACT, 0, NULL, NULL);
+  int ni = h_node (&gr, cnn_ops_conv, "Conv", 2, in, 1, &out);
+  if (pads)
+    h_attr_ints (&gr.nodes[ni], "pads", 4, pads);
+  CnnDiag d;
+  CnnStatus st = h_prepare (&gr, ni, &d);
+  CHECK_MSG (st == want && strstr (d.message, expect), "got %d '%s', "
+      "expected '%s'", (int) st, d.message, expect);
+  cnn_graph_clear (&gr);
+}
+
+static void
+test_errors (void)
+{
+  int64_t x3[4] = { 1, 4, 3, 3 }, w5[4] = { 2, 4, 5, 5 };
+  int64_t zero[4] = { 0 }, one[4] = { 1, 1, 0, 0 };
+  expect_error (x3, CNN_DTYPE_FLOAT32, w5, zero, CNN_ERR_SHAPE,
+      "kernel 5x5 does not fit input 3x3 (pads 0,0,0,0)");
+  expect_error (x3, CNN_DTYPE_FLOAT32, w5, one, CNN_ERR_SHAPE,
+      "kernel 5x5 does not fit input 3x3 (pads 1,1,0,0)");
+  int64_t w3[4] = { 2, 3, 1, 1 };
+  expect_error (x3, CNN_DTYPE_FLOAT32, w3, NULL, CNN_ERR_SHAPE,
+      "W has 3 input channels per group, X has 4");
+  expect_error (x3, CNN_DTYPE_INT64, w3, NULL, CNN_ERR_UNSUPPORTED,
+      "X must be float32, got int64");
+}
+
+int
+main (void)
+{
+  test_kernels ();
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    run_case (&cases[i], 100 + (uint32_t) i);
+  test_errors ();
+  return check_summary ("conv");
+}

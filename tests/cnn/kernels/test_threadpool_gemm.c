@@ -1,0 +1,131 @@
+/* test_threadpool_gemm.c — the thread pool and the sgemm wrapper.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Pool: every item of [0, n) is visited exactly once, by a thread index in
+ * range, for 1..4 threads and awkward n / min_chunk, over many calls in a
+ * row (reuse of one pool). Gemm: cnn_sgemm and cnn_sgemm_parallel (1, 2
+ * and 3 threads) against the triple-loop reference for every transpose
+ * combination on odd sizes, with leading dimensions larger than the rows,
+ * alpha/beta != 1; tolerance 1e-5 relative + 1e-5 * K absolute; the
+ * parallel results are bitwise the same for every thread count.
+ */
+#include "kernels/gemm.h"
+#include "kernels/threadpool.h"
+#include "op_harness.h"
+
+#include <stdatomic.h>
+
+typedef struct {
+  atomic_int *hits;
+  int threads;
+  atomic_int bad_thread;
+} VisitCtx;
+
+static void
+visit (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  VisitCtx *v = ctx;
+  if (thread < 0 || thread >= v->threads)
+    atomic_fetch_add (&v->bad_thread, 1);
+  for (int64_t i = begin; i < end; i++)
+    atomic_fetch_add (&v->hits[i], 1);
+}
+
+static void
+test_pool (void)
+{
+  static const int64_t sizes[] = { 1, 2, 3, 7, 64, 1001 };
+  static const int64_t chunks[] = { 1, 3, 16, 5000 };
+  atomic_int *hits = calloc (1001, sizeof (atomic_int));
+  for (int threads = 1; threads <= 4; threads++) {
+    CnnThreadPool *pool = cnn_threadpool_new (threads);
+    CHECK (pool != NULL);
+    CHECK (cnn_threadpool_size (pool) == threads);
+    for (int rep = 0; rep < 200; rep++)
+      for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+        for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+          int64_t n = sizes[s];
+          for (int64_t i = 0; i < n; i++)
+            atomic_store (&hits[i], 0);
+          VisitCtx v = { hits, threads, 0 };
+          cnn_parallel_for (pool, n, chunks[c], visit, &v);
+          bool once = true;
+          for (int64_t i = 0; i < n; i++)
+            once &= atomic_load (&hits[i]) == 1;
+          if (rep == 0 || !once || v.bad_thread) {
+            CHECK_MSG (once, "threads %d n %lld chunk %lld", threads,
+                (long long) n, (long long) chunks[c]);
+            CHECK (atomic_load (&v.bad_thread) == 0);
+          }
+        }
+    cnn_threadpool_free (pool);
+  }
+  CHECK (cnn_threadpool_size (NULL) == 1);
+  CHECK (cnn_threadpool_new (0) == NULL);
+  free (hits);
+}
+
+static void
+test_gemm_case (int m, int n, int k, bool ta, bool tb, float alpha,
+    float beta)
+{
+  int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
+  size_t na = (size_t) lda * (ta ? k : m), nb = (size_t) ldb * (tb ? n : k);
+  size_t nc = (size_t) ldc * m;
+  float *a = h_rand_array (na, 1 + m), *b = h_rand_array (nb, 2 + n);
+  float *c0 = h_rand_array (nc, 3 + k);
+  float *ref = malloc (nc * 4), *got = malloc (nc * 4);
+  memcpy (ref, c0, nc * 4);
+  cnn_sgemm_ref (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, ref, ldc);
+  memcpy (got, c0, nc * 4);
+  cnn_sgemm (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc);
+  CHECK_CLOSE (got, ref, nc, 1e-5, 1e-5 * k);
+  float *one = malloc (nc * 4);
+  for (int threads = 1; threads <= 3; threads++) {
+    CnnThreadPool *pool = cnn_threadpool_new (threads);
+    memcpy (got, c0, nc * 4);
+    cnn_sgemm_parallel (pool, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta,
+        got, ldc);
+    CHECK_CLOSE (got, ref, nc, 1e-5, 1e-5 * k);
+    if (threads == 1)
+      memcpy (one, got, nc * 4);
+    else
+      CHECK_MSG (memcmp (one, got, nc * 4) == 0, "%dx%dx%d: %d threads "
+          "differ from 1", m, n, k, threads);
+    cnn_threadpool_free (pool);
+  }
+  free (one);
+  free (a);
+  free (b);
+  free (c0);
+  free (ref);
+  free (got);
+}
+
+static void
+test_gemm (void)
+{
+  static const int shapes[][3] = {
+    { 1, 1, 1 }, { 7, 5, 3 }, { 1, 1000, 512 }, { 64, 3136, 27 },
+    { 130, 17, 33 }, { 3, 257, 129 }, { 5, 9, 0 }, { 300, 40, 70 },
+    { 64, 784, 576 },
+  };
+  for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++)
+    for (int t = 0; t < 4; t++) {
+      test_gemm_case (shapes[s][0], shapes[s][1], shapes[s][2], t & 1,
+          t & 2, 1.0f, 0.0f);
+      test_gemm_case (shapes[s][0], shapes[s][1], shapes[s][2], t & 1,
+          t & 2, 0.5f, 2.0f);
+    }
+}
+
+int
+main (void)
+{
+  cnn_blas_init ();
+  test_pool ();
+  test_gemm ();
+  return check_summary ("threadpool_gemm");
+}
