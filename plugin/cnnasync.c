@@ -15,7 +15,8 @@ struct CnnWorker {
   CnnScores *scores;
   GThread *thread;
   GMutex lock;
-  GCond cond;
+  GCond cond;                   /* a job was submitted, or quit */
+  GCond idle_cond;              /* a job finished */
   gboolean quit;
   gboolean busy;                /* a job is submitted or running */
   /* the job */
@@ -52,6 +53,7 @@ run_job (CnnWorker * w)
     g_error_free (error);
   }
   w->busy = FALSE;
+  g_cond_broadcast (&w->idle_cond);
   g_mutex_unlock (&w->lock);
 }
 
@@ -83,6 +85,7 @@ cnn_worker_new (CnnEngine * engine, CnnScores * scores)
   w->scores = scores;
   g_mutex_init (&w->lock);
   g_cond_init (&w->cond);
+  g_cond_init (&w->idle_cond);
   cnn_result_init (&w->latest, engine->n_classes);
   w->thread = g_thread_new ("cnnclassify-worker", worker_main, w);
   return w;
@@ -102,7 +105,19 @@ cnn_worker_free (CnnWorker * worker)
   g_free (worker->error);
   g_mutex_clear (&worker->lock);
   g_cond_clear (&worker->cond);
+  g_cond_clear (&worker->idle_cond);
   g_free (worker);
+}
+
+void
+cnn_worker_reset (CnnWorker * worker)
+{
+  g_mutex_lock (&worker->lock);
+  while (worker->busy)
+    g_cond_wait (&worker->idle_cond, &worker->lock);
+  worker->latest.seq = 0;
+  cnn_scores_reset (worker->scores);
+  g_mutex_unlock (&worker->lock);
 }
 
 gboolean

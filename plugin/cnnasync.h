@@ -25,6 +25,11 @@ CnnWorker *cnn_worker_new (CnnEngine * engine, CnnScores * scores);
 /* Stops the thread (waits for a running inference) and frees. */
 void cnn_worker_free (CnnWorker * worker);
 
+/* New stream: waits for a running inference to finish, then forgets the
+ * finished result (latest seq back to 0) and the scores' history, so no
+ * result of the old stream is handed out afterwards. */
+void cnn_worker_reset (CnnWorker * worker);
+
 gboolean cnn_worker_try_begin (CnnWorker * worker);
 void cnn_worker_submit (CnnWorker * worker, GstClockTime pts,
     guint64 preprocess_ns, CnnSoftmaxMode softmax, gfloat smoothing);

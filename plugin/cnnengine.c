@@ -12,6 +12,7 @@
  * the class numbers.
  */
 #include "cnnengine.h"
+#include "cnnmodelcache.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -237,7 +238,7 @@ open_model (CnnEngine * e, const CnnEngineConfig * c, GError ** error)
   CnnError err = { 0 };
   CnnSessionOptions so;
 
-  if (cnn_model_load_file (c->model_path, NULL, &e->model, &err) != CNN_OK) {
+  if (cnn_model_cache_acquire (c->model_path, &e->model, &err) != CNN_OK) {
     g_set_error (error, CNN_ENGINE_ERROR, CNN_ENGINE_ERROR_MODEL,
         "cannot load model '%s': %s", c->model_path, err.message);
     e->model = NULL;
@@ -253,6 +254,7 @@ open_model (CnnEngine * e, const CnnEngineConfig * c, GError ** error)
     e->session = NULL;
     return FALSE;
   }
+  e->threads = MAX (1, cnn_session_threads (e->session));
   e->input = cnn_session_input_data (e->session, 0);
   e->output = cnn_session_output_data (e->session, 0);
   if (e->input == NULL || e->output == NULL) {
@@ -287,8 +289,7 @@ cnn_engine_free (CnnEngine * engine)
     return;
   if (engine->session)
     cnn_session_free (engine->session);
-  if (engine->model)
-    cnn_model_unref (engine->model);
+  cnn_model_cache_release (engine->model);
   g_free (engine->labels);
   g_free (engine->name);
   g_free (engine);

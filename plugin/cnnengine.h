@@ -8,7 +8,9 @@
  * input [1,C,H,W] with C = 1 or 3, one output of N classes, N labels); any
  * failure returns NULL with a GError whose message carries the core's text.
  * After that, cnn_engine_run() only calls cnn_session_run() (no allocation).
- * An engine is used by one thread at a time.
+ * An engine is used by one thread at a time. The CnnModel comes from the
+ * process-wide cache (cnnmodelcache.h): engines on the same file share its
+ * weights; each engine has its own session (arena, thread pool).
  */
 #ifndef __CNN_ENGINE_H__
 #define __CNN_ENGINE_H__
@@ -63,6 +65,7 @@ typedef struct {
   gfloat mean[3], std[3];       /* per model channel, resolved */
   CnnChannelOrder channel_order;        /* RGB or BGR, resolved */
   CnnResizeMode resize;         /* resolved, never AUTO */
+  gint threads;                 /* the session's threads (>= 1) */
   float *input;                 /* session input, NCHW */
   const float *output;          /* session output, n_classes floats */
 } CnnEngine;

@@ -149,7 +149,8 @@ load_engine (GstCnnClassify * self)
   self->model_dirty = FALSE;
   GST_OBJECT_UNLOCK (self);
 
-  free_engine (self);
+  /* the new engine is made before the old one goes, so a model that stays
+   * the same is shared through the model cache instead of parsed again */
   GST_INFO_OBJECT (self, "loading model %s", model);
   engine = cnn_engine_new (&config, &error);
   if (engine != NULL && !warm_up (self, engine, &error)) {
@@ -162,8 +163,13 @@ load_engine (GstCnnClassify * self)
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("%s", error->message),
         ("cnnclassify could not load its model"));
     g_error_free (error);
+    /* keep the old engine but never run it in place of the asked one */
+    GST_OBJECT_LOCK (self);
+    self->model_dirty = TRUE;
+    GST_OBJECT_UNLOCK (self);
     return FALSE;
   }
+  free_engine (self);
   self->engine = engine;
   cnn_scores_init (&self->scores, engine->n_classes);
   cnn_result_init (&self->result, engine->n_classes);
@@ -188,6 +194,21 @@ gst_cnn_classify_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
+/* A new stream (start, caps change, flush, stream-start): forget the
+ * carried result, a result still being computed for an old frame, the
+ * smoothing history and the interval phase, so nothing of the old stream
+ * is attached to the new one. Streaming thread (or stopped streaming). */
+static void
+reset_stream (GstCnnClassify * self)
+{
+  if (self->worker != NULL)
+    cnn_worker_reset (self->worker);
+  cnn_scores_reset (&self->scores);
+  self->result.seq = 0;
+  self->frame_count = 0;
+  self->posted_seq = 0;
+}
+
 static gboolean
 gst_cnn_classify_start (GstBaseTransform * trans)
 {
@@ -201,10 +222,7 @@ gst_cnn_classify_start (GstBaseTransform * trans)
   if (dirty && !load_engine (self))
     return FALSE;
 
-  cnn_scores_reset (&self->scores);
-  self->result.seq = 0;
-  self->frame_count = 0;
-  self->posted_seq = 0;
+  reset_stream (self);
   self->last_smoothing = 0.0f;
   if (async)
     self->worker = cnn_worker_new (self->engine, &self->scores);
@@ -237,7 +255,26 @@ gst_cnn_classify_set_info (GstVideoFilter * filter, GstCaps * incaps,
         ("cannot convert %" GST_PTR_FORMAT " to the model's input", incaps));
     return FALSE;
   }
+  reset_stream (self);
   return TRUE;
+}
+
+static gboolean
+gst_cnn_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstCnnClassify *self = GST_CNN_CLASSIFY (trans);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_STREAM_START:
+      GST_DEBUG_OBJECT (self, "%s: new stream", GST_EVENT_TYPE_NAME (event));
+      if (self->engine != NULL)
+        reset_stream (self);
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
 /* ---- allocation and latency -------------------------------------------- */
@@ -522,6 +559,7 @@ gst_cnn_classify_class_init (GstCnnClassifyClass * klass)
   trans_class->propose_allocation =
       GST_DEBUG_FUNCPTR (gst_cnn_classify_propose_allocation);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_cnn_classify_query);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_cnn_classify_sink_event);
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_cnn_classify_set_info);
   filter_class->transform_frame_ip =
       GST_DEBUG_FUNCPTR (gst_cnn_classify_transform_frame_ip);

@@ -17,6 +17,11 @@
 # gray.onnx         [1,1,4,4] -> mean -> Gemm [10,-10] + [-5,5] -> Softmax;
 #                   labels bright/dark (luminance > 0.5 -> bright).
 # notimage.onnx     [1,10] -> Softmax: not an image model.
+# color-big.onnx    [1,3,64,64] -> Flatten -> Gemm [12288,512] -> Gemm
+#                   [512,3] -> Softmax: the answers of color.onnx (columns
+#                   0-2 of the first Gemm average each channel, x10; the
+#                   other 509 are seeded noise the second Gemm ignores) with
+#                   25 MB of weights, to measure what streams share.
 import os
 import sys
 
@@ -43,6 +48,32 @@ def classifier(name, channels, size, weight, bias, softmax, metadata):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
     helper.set_model_props(model, metadata)
+    onnx.checker.check_model(model)
+    return model
+
+
+def big_color():
+    size, hidden = 64, 512
+    n = size * size
+    w1 = np.random.default_rng(7).normal(0, 0.01, (3 * n, hidden))
+    w1[:, :3] = 0.0
+    for c in range(3):
+        w1[c * n:(c + 1) * n, c] = 10.0 / n
+    w2 = np.zeros((hidden, 3))
+    w2[:3, :3] = np.eye(3)
+    x = helper.make_tensor_value_info("image", TensorProto.FLOAT,
+                                      [1, 3, size, size])
+    y = helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 3])
+    inits = [numpy_helper.from_array(w1.astype(np.float32), "W1"),
+             numpy_helper.from_array(w2.astype(np.float32), "W2")]
+    nodes = [helper.make_node("Flatten", ["image"], ["flat"], axis=1),
+             helper.make_node("Gemm", ["flat", "W1"], ["hidden"]),
+             helper.make_node("Gemm", ["hidden", "W2"], ["logits"]),
+             helper.make_node("Softmax", ["logits"], ["scores"], axis=1)]
+    graph = helper.make_graph(nodes, "color_big", [x], [y], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    helper.set_model_props(model, {"labels": "red\ngreen\nblue"})
     onnx.checker.check_model(model)
     return model
 
@@ -75,6 +106,7 @@ def main():
                                 np.array([-5.0, 5.0]), True,
                                 {"labels": "bright\ndark"}),
         "notimage.onnx": not_image(),
+        "color-big.onnx": big_color(),
     }
     for name, model in models.items():
         onnx.save(model, os.path.join(out, name))

@@ -129,6 +129,41 @@ GST_START_TEST (test_overlay_on_scaled_branch)
 
 GST_END_TEST;
 
+/* 8 branches of one pipeline on one model file (shared through the
+ * plugin's model cache), each with its own colour, size and format: every
+ * branch's messages carry its own colour. */
+GST_START_TEST (test_eight_branches)
+{
+  static const gchar *pattern[] = { "red", "green", "blue" };
+  static const gchar *format[] = { "RGB", "I420", "NV12", "BGRx", "YUY2" };
+  gchar *model = test_model_path ("color-big.onnx");
+  GString *launch = g_string_new (NULL);
+  guint counts[8] = { 0 };
+  GList *msgs;
+
+  for (guint b = 0; b < 8; b++)
+    g_string_append_printf (launch, "videotestsrc pattern=%s num-buffers=20 "
+        "! video/x-raw,format=%s,width=%u,height=%u ! cnnclassify name=c%u "
+        "model=%s threads=1 ! fakesink ", pattern[b % 3], format[b % 5],
+        32 + 40 * b, 24 + 30 * b, b, model);
+  msgs = run_to_eos (launch->str, NULL, NULL);
+  for (GList * l = msgs; l != NULL; l = l->next) {
+    GstMessage *m = l->data;
+    guint b = GST_OBJECT_NAME (m->src)[1] - '0';
+    fail_unless (b < 8);
+    fail_unless_equals_string (gst_structure_get_string
+        (gst_message_get_structure (m), "label"), pattern[b % 3]);
+    counts[b]++;
+  }
+  for (guint b = 0; b < 8; b++)
+    fail_unless_equals_int (counts[b], 20);
+  g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
+  g_string_free (launch, TRUE);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 static const struct {
   const gchar *file;
   gint ok[3];                   /* acceptable 1001-class ids, 0 = none */
@@ -195,6 +230,7 @@ pipelines_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_meta_survives_convert_and_scale);
   tcase_add_test (tc, test_overlay_on_scaled_branch);
+  tcase_add_test (tc, test_eight_branches);
   tcase_add_test (tc, test_photos_mobilenet);
   return s;
 }
