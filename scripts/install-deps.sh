@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential meson ninja-build pkg-config
+  build-essential meson ninja-build pkg-config zlib1g-dev
   # inference core
   libopenblas-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
   # GStreamer plugin, overlay
