@@ -44,20 +44,6 @@ is_op (const CnnNode *n, const char *op_type)
   return !n->dead && strcmp (n->op_type, op_type) == 0;
 }
 
-/* Makes every live consumer of value from read value to instead. */
-static void
-replace_uses (CnnGraph *g, int from, int to)
-{
-  for (int i = 0; i < g->n_nodes; i++) {
-    CnnNode *n = &g->nodes[i];
-    if (n->dead)
-      continue;
-    for (int k = 0; k < n->n_inputs; k++)
-      if (n->inputs[k] == from)
-        n->inputs[k] = to;
-  }
-}
-
 /* The live node producing value v with no other consumer, or NULL. */
 static CnnNode *
 sole_producer (CnnGraph *g, int v)
@@ -70,9 +56,17 @@ sole_producer (CnnGraph *g, int v)
   return p->dead ? NULL : p;
 }
 
-static void
-remove_identities (CnnGraph *g)
+/* Identity/Dropout on run-time values: consumers read the input instead.
+ * One pass builds value aliases (in topological order, so chains resolve
+ * to their first input), one pass rewrites inputs: linear in graph size. */
+static CnnStatus
+remove_identities (CnnGraph *g, CnnDiag *d)
 {
+  int *alias = malloc (sizeof (int) * (size_t) (g->n_values + 1));
+  if (!alias)
+    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory");
+  for (int v = 0; v < g->n_values; v++)
+    alias[v] = v;
   for (int i = 0; i < g->n_nodes; i++) {
     CnnNode *n = &g->nodes[i];
     if (!(is_op (n, "Identity") || is_op (n, "Dropout")) || n->n_inputs < 1)
@@ -83,10 +77,18 @@ remove_identities (CnnGraph *g)
       extra_outputs |= n->outputs[k] >= 0 && g->values[n->outputs[k]].n_uses;
     if (in < 0 || out < 0 || g->values[out].is_output || extra_outputs)
       continue;
-    replace_uses (g, out, in);
+    alias[out] = alias[in];
     n->dead = true;
-    cnn_graph_count_uses (g);
   }
+  for (int i = 0; i < g->n_nodes; i++) {
+    CnnNode *n = &g->nodes[i];
+    for (int k = 0; k < n->n_inputs && !n->dead; k++)
+      if (n->inputs[k] >= 0)
+        n->inputs[k] = alias[n->inputs[k]];
+  }
+  free (alias);
+  cnn_graph_count_uses (g);
+  return CNN_OK;
 }
 
 /* Adds a float32 constant of shape [len] holding data (ownership taken). */
@@ -200,7 +202,6 @@ fold_batchnorms (CnnGraph *g, CnnDiag *d)
     CnnStatus st = fold_bn_into_conv (g, conv, bn, d);
     if (st != CNN_OK)
       return st;
-    cnn_graph_count_uses (g);
   }
   return CNN_OK;
 }
@@ -265,8 +266,8 @@ fuse_activations (CnnGraph *g)
     p->outputs[0] = a->outputs[0];
     g->values[a->outputs[0]].producer = g->values[old_out].producer;
     g->values[old_out].producer = -1;
+    g->values[old_out].n_uses = 0;
     a->dead = true;
-    cnn_graph_count_uses (g);
   }
 }
 
@@ -286,8 +287,9 @@ CnnStatus
 cnn_graph_fuse (CnnGraph *g, CnnDiag *d)
 {
   cnn_graph_count_uses (g);
-  remove_identities (g);
-  CnnStatus st = fold_batchnorms (g, d);
+  CnnStatus st = remove_identities (g, d);
+  if (st == CNN_OK)
+    st = fold_batchnorms (g, d);
   if (st != CNN_OK)
     return st;
   fuse_activations (g);

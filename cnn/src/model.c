@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define DEFAULT_MAX_MEMORY (2ULL << 30)
 
@@ -138,41 +137,6 @@ cnn_model_load_memory (const void *bytes, size_t size,
   return load_bytes (bytes, size, NULL, opts, model_out, err);
 }
 
-/* Reads the whole file at path into *buf (limit: max bytes, 0 = none). */
-static CnnStatus
-read_file (const char *path, uint64_t max, void **buf, size_t *size,
-    CnnDiag *d)
-{
-  FILE *f = fopen (path, "rb");
-  struct stat st;
-  if (!f)
-    return cnn_fail (d, CNN_ERR_IO, "cannot open model '%s': %s", path,
-        strerror (errno));
-  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode)) {
-    fclose (f);
-    return cnn_fail (d, CNN_ERR_IO, "model '%s' is not a regular file", path);
-  }
-  if (max && (uint64_t) st.st_size > max) {
-    fclose (f);
-    return cnn_fail (d, CNN_ERR_LIMIT, "model '%s' is %lld bytes, more than "
-        "the limit of %llu", path, (long long) st.st_size,
-        (unsigned long long) max);
-  }
-  *size = (size_t) st.st_size;
-  *buf = malloc (*size ? *size : 1);
-  if (!*buf) {
-    fclose (f);
-    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory reading '%s'", path);
-  }
-  if (fread (*buf, 1, *size, f) != *size) {
-    fclose (f);
-    free (*buf);
-    return cnn_fail (d, CNN_ERR_IO, "cannot read model '%s'", path);
-  }
-  fclose (f);
-  return CNN_OK;
-}
-
 CnnStatus
 cnn_model_load_file (const char *path, const CnnModelOptions *opts,
     CnnModel **model_out, CnnError *err)
@@ -189,7 +153,7 @@ cnn_model_load_file (const char *path, const CnnModelOptions *opts,
   size_t size = 0;
   uint64_t max = opts ? opts->max_memory_bytes : DEFAULT_MAX_MEMORY;
   char dir[PATH_MAX];
-  CnnStatus st = read_file (path, max, &buf, &size, &d);
+  CnnStatus st = cnn_read_file (path, max, &buf, &size, &d);
   if (st == CNN_OK && !realpath (path, dir))
     st = cnn_fail (&d, CNN_ERR_IO, "cannot resolve '%s': %s", path,
         strerror (errno));

@@ -19,6 +19,16 @@
 #define CNN_ONNX_IR_MAX 10
 #define CNN_ONNX_OPSET_MIN 1
 #define CNN_ONNX_OPSET_MAX 21
+/* Hostile-input bounds: nesting of subgraphs/types (checked before
+ * protobuf-c recurses into it) and node count (keeps every load-time pass,
+ * some of which are quadratic in the worst case, within seconds). */
+#define CNN_ONNX_MAX_NESTING 64
+#define CNN_ONNX_MAX_NODES 50000
+
+/* Rejects models whose protobuf framing is broken or whose recursive
+ * message fields nest deeper than CNN_ONNX_MAX_NESTING (onnx_wire.c). */
+CnnStatus cnn_onnx_check_nesting (const void *bytes, size_t size,
+    CnnDiag *d);
 
 /* Parses an ONNX ModelProto and fills g (which is reset first).
  *

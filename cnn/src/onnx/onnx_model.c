@@ -462,6 +462,8 @@ cnn_onnx_load_graph (const void *bytes, size_t size, const char *model_dir,
     return cnn_fail (d, CNN_ERR_ARGUMENT, "invalid model options");
   b.data.model_dir = model_dir;
   b.data.limit = opts->max_memory_bytes;
+  if ((st = cnn_onnx_check_nesting (bytes, size, d)) != CNN_OK)
+    return st;
   mp = onnx__model_proto__unpack (NULL, size, bytes);
   if (!mp)
     return cnn_fail (d, CNN_ERR_PARSE,
@@ -490,6 +492,8 @@ cnn_onnx_list_inputs (const void *bytes, size_t size,
 
   *decls_out = NULL;
   *n_out = 0;
+  if ((st = cnn_onnx_check_nesting (bytes, size, d)) != CNN_OK)
+    return st;
   mp = onnx__model_proto__unpack (NULL, size, bytes);
   if (!mp)
     return cnn_fail (d, CNN_ERR_PARSE,

@@ -273,8 +273,9 @@ cnn_onnx_add_nodes (CnnOnnxBuild *b, const Onnx__GraphProto *gp)
 {
   CnnStatus st;
 
-  if (gp->n_node > (size_t) (INT32_MAX / 4))
-    return cnn_fail (b->d, CNN_ERR_LIMIT, "too many nodes (%zu)", gp->n_node);
+  if (gp->n_node > CNN_ONNX_MAX_NODES)
+    return cnn_fail (b->d, CNN_ERR_LIMIT, "too many nodes (%zu; at most %d)",
+        gp->n_node, CNN_ONNX_MAX_NODES);
   for (size_t i = 0; i < gp->n_node; i++) {
     int idx = cnn_graph_add_node (b->g);
     if (idx < 0)
