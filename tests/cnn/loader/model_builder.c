@@ -51,15 +51,19 @@ tb_strdup (TbModel *m, const char *s)
   return c;
 }
 
-/* Appends item to a repeated field (array of pointers, count). */
+/* Appends item to a repeated field (array of pointers, count). Arrays only
+ * grow through here, so their capacity is the next power of two: a new
+ * array is needed when the count is 0 or a power of two. */
 static void
 push (TbModel *m, void ***arr, size_t *n, void *item)
 {
-  void **grown = tb_alloc (m, (*n + 1) * sizeof (void *));
-  if (*n)
-    memcpy (grown, *arr, *n * sizeof (void *));
-  grown[(*n)++] = item;
-  *arr = grown;
+  if ((*n & (*n - 1)) == 0) {
+    void **grown = tb_alloc (m, (*n ? 2 * *n : 1) * sizeof (void *));
+    if (*n)
+      memcpy (grown, *arr, *n * sizeof (void *));
+    *arr = grown;
+  }
+  (*arr)[(*n)++] = item;
 }
 
 TbModel *
