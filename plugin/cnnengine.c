@@ -232,13 +232,30 @@ check_shapes (CnnEngine * e, GError ** error)
   return TRUE;
 }
 
+/* A model shared through the cache was loaded under another element's
+ * limit: check this element's own (weights + this session's arena). */
+static gboolean
+check_memory (CnnEngine * e, const CnnEngineConfig * c, GError ** error)
+{
+  guint64 need = cnn_model_weight_bytes (e->model)
+      + cnn_model_arena_bytes (e->model, e->threads);
+  if (c->max_memory == 0 || need <= c->max_memory)
+    return TRUE;
+  g_set_error (error, CNN_ENGINE_ERROR, CNN_ENGINE_ERROR_MODEL,
+      "model '%s' needs %" G_GUINT64_FORMAT " bytes (weights + "
+      "activations), more than max-memory (%" G_GUINT64_FORMAT ")",
+      c->model_path, need, c->max_memory);
+  return FALSE;
+}
+
 static gboolean
 open_model (CnnEngine * e, const CnnEngineConfig * c, GError ** error)
 {
   CnnError err = { 0 };
   CnnSessionOptions so;
 
-  if (cnn_model_cache_acquire (c->model_path, &e->model, &err) != CNN_OK) {
+  if (cnn_model_cache_acquire (c->model_path, c->max_memory, &e->model,
+          &err) != CNN_OK) {
     g_set_error (error, CNN_ENGINE_ERROR, CNN_ENGINE_ERROR_MODEL,
         "cannot load model '%s': %s", c->model_path, err.message);
     e->model = NULL;
@@ -255,6 +272,8 @@ open_model (CnnEngine * e, const CnnEngineConfig * c, GError ** error)
     return FALSE;
   }
   e->threads = MAX (1, cnn_session_threads (e->session));
+  if (!check_memory (e, c, error))
+    return FALSE;
   e->input = cnn_session_input_data (e->session, 0);
   e->output = cnn_session_output_data (e->session, 0);
   if (e->input == NULL || e->output == NULL) {

@@ -49,6 +49,7 @@ typedef struct {
   const gchar *model_path;
   const gchar *labels_path;     /* NULL: metadata, then <model>.labels */
   gint threads;                 /* 0 = all cores */
+  guint64 max_memory;           /* bytes of weights + arena; 0 = no limit */
   guint n_mean, n_std;
   gfloat mean[3], std[3];
   CnnChannelOrder channel_order;

@@ -93,9 +93,10 @@ find_entry (const CacheEntry * key)
 }
 
 CnnStatus
-cnn_model_cache_acquire (const gchar * path, CnnModel ** model_out,
-    CnnError * err)
+cnn_model_cache_acquire (const gchar * path, guint64 max_memory_bytes,
+    CnnModel ** model_out, CnnError * err)
 {
+  CnnModelOptions opts;
   CacheEntry key = { 0 }, *entry;
   CnnStatus status = CNN_OK;
   CnnModel *model = NULL;
@@ -112,7 +113,9 @@ cnn_model_cache_acquire (const gchar * path, CnnModel ** model_out,
   entry = find_entry (&key);
   if (entry == NULL) {
     /* the path as given: external data is looked up beside it */
-    status = cnn_model_load_file (path, NULL, &model, err);
+    cnn_model_options_init (&opts);
+    opts.max_memory_bytes = max_memory_bytes;
+    status = cnn_model_load_file (path, &opts, &model, err);
     if (status == CNN_OK) {
       entry = g_new0 (CacheEntry, 1);
       *entry = key;

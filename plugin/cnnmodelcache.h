@@ -24,10 +24,12 @@
 
 G_BEGIN_DECLS
 
-/* Loads or shares the model at path. On failure returns the status and
- * fills err (may be NULL); *model_out is NULL. */
-CnnStatus cnn_model_cache_acquire (const gchar * path, CnnModel ** model_out,
-    CnnError * err);
+/* Loads or shares the model at path. A load refuses models needing more
+ * than max_memory_bytes (0 = no limit; a shared model is checked by the
+ * caller against its own limit). On failure returns the status and fills
+ * err (may be NULL); *model_out is NULL. */
+CnnStatus cnn_model_cache_acquire (const gchar * path,
+    guint64 max_memory_bytes, CnnModel ** model_out, CnnError * err);
 /* Gives back a model obtained from cnn_model_cache_acquire (NULL is
  * ignored). */
 void cnn_model_cache_release (CnnModel * model);

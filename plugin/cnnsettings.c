@@ -23,6 +23,7 @@
 #define DEFAULT_THRESHOLD 0.0f
 #define DEFAULT_INTERVAL 1
 #define DEFAULT_THREADS 0
+#define DEFAULT_MAX_MEMORY (G_GUINT64_CONSTANT (2) << 30)
 #define DEFAULT_SMOOTHING 0.0f
 #define DEFAULT_COLOR 0xffffffffu
 #define DEFAULT_OVERLAY_LINES 1
@@ -135,6 +136,11 @@ install_model (GObjectClass * klass)
       g_param_spec_int ("threads", "Threads",
           "Inference threads (0 = all cores)", 0, 256, DEFAULT_THREADS,
           RW_READY));
+  g_object_class_install_property (klass, CNN_PROP_MAX_MEMORY,
+      g_param_spec_uint64 ("max-memory", "Maximum model memory",
+          "Refuse models whose weights + working memory exceed this many "
+          "bytes (0 = no limit); guards against hostile model files",
+          0, G_MAXUINT64, DEFAULT_MAX_MEMORY, RW_READY));
   g_object_class_install_property (klass, CNN_PROP_MEAN,
       gst_param_spec_array ("mean", "Mean",
           "Per-channel mean subtracted from pixel values in [0,1], 1 or 3 "
@@ -217,6 +223,7 @@ cnn_settings_init (CnnSettings * s)
   s->threshold = DEFAULT_THRESHOLD;
   s->interval = DEFAULT_INTERVAL;
   s->threads = DEFAULT_THREADS;
+  s->max_memory = DEFAULT_MAX_MEMORY;
   s->smoothing = DEFAULT_SMOOTHING;
   s->post_messages = TRUE;
   s->overlay_lines = DEFAULT_OVERLAY_LINES;
@@ -286,6 +293,9 @@ set_model_prop (CnnSettings * s, guint prop_id, const GValue * value)
       break;
     case CNN_PROP_THREADS:
       s->threads = g_value_get_int (value);
+      break;
+    case CNN_PROP_MAX_MEMORY:
+      s->max_memory = g_value_get_uint64 (value);
       break;
     case CNN_PROP_MEAN:
       set_float_array (value, s->mean, &s->n_mean);
@@ -393,6 +403,9 @@ cnn_settings_get (const CnnSettings * s, guint prop_id, GValue * value,
     case CNN_PROP_THREADS:
       g_value_set_int (value, s->threads);
       break;
+    case CNN_PROP_MAX_MEMORY:
+      g_value_set_uint64 (value, s->max_memory);
+      break;
     case CNN_PROP_MEAN:
       get_float_array (value, s->mean, s->n_mean);
       break;
@@ -465,6 +478,7 @@ cnn_settings_engine_config (const CnnSettings * s, CnnEngineConfig * config,
   config->model_path = *model;
   config->labels_path = *labels;
   config->threads = s->threads;
+  config->max_memory = s->max_memory;
   config->n_mean = s->n_mean;
   config->n_std = s->n_std;
   memcpy (config->mean, s->mean, sizeof s->mean);

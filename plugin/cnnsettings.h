@@ -37,6 +37,7 @@ enum {
   CNN_PROP_INTERVAL,
   CNN_PROP_ASYNC,
   CNN_PROP_THREADS,
+  CNN_PROP_MAX_MEMORY,
   CNN_PROP_MEAN,
   CNN_PROP_STD,
   CNN_PROP_CHANNEL_ORDER,
@@ -55,6 +56,7 @@ typedef struct {
   guint interval;
   gboolean async;
   gint threads;
+  guint64 max_memory;
   guint n_mean, n_std;
   gfloat mean[3], std[3];
   CnnChannelOrder channel_order;

@@ -499,10 +499,11 @@ GST_START_TEST (test_resize_modes)
 
 GST_END_TEST;
 
-/* Setting READY must fail and post an error containing `expected`. */
+/* Setting READY must fail and post an error containing `expected`;
+ * max_memory 0 keeps the element's default limit. */
 static void
-check_bad_model (const gchar * model, const gchar * labels,
-    const gchar * expected)
+check_refused (const gchar * model, const gchar * labels,
+    guint64 max_memory, const gchar * expected)
 {
   GstElement *e = gst_element_factory_make ("cnnclassify", NULL);
   GstBus *bus = gst_bus_new ();
@@ -511,6 +512,8 @@ check_bad_model (const gchar * model, const gchar * labels,
   GError *err = NULL;
 
   g_object_set (e, "model", path, NULL);
+  if (max_memory)
+    g_object_set (e, "max-memory", max_memory, NULL);
   if (labels) {
     lpath = test_model_path (labels);
     g_object_set (e, "labels", lpath, NULL);
@@ -532,6 +535,36 @@ check_bad_model (const gchar * model, const gchar * labels,
   g_free (path);
   g_free (lpath);
 }
+
+static void
+check_bad_model (const gchar * model, const gchar * labels,
+    const gchar * expected)
+{
+  check_refused (model, labels, 0, expected);
+}
+
+GST_START_TEST (test_max_memory)
+{
+  GstElement *holder = gst_element_factory_make ("cnnclassify", NULL);
+  gchar *path = test_model_path ("color.onnx");
+  guint64 limit = 0;
+
+  g_object_get (holder, "max-memory", &limit, NULL);
+  fail_unless (limit == G_GUINT64_CONSTANT (2) << 30, "default %"
+      G_GUINT64_FORMAT, limit);
+  /* not cached yet: the core refuses to load it */
+  check_refused ("color.onnx", NULL, 64, "more than the limit of 64");
+  /* cached by another element: this element's own limit still applies */
+  g_object_set (holder, "model", path, NULL);
+  fail_unless_equals_int (gst_element_set_state (holder, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  check_refused ("color.onnx", NULL, 64, "more than max-memory (64)");
+  gst_element_set_state (holder, GST_STATE_NULL);
+  gst_object_unref (holder);
+  g_free (path);
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_bad_models)
 {
@@ -697,6 +730,7 @@ cnnclassify_suite (void)
   tcase_add_test (tc, test_mean_std);
   tcase_add_test (tc, test_resize_modes);
   tcase_add_test (tc, test_bad_models);
+  tcase_add_test (tc, test_max_memory);
   tcase_add_test (tc, test_core_message_in_error);
   tcase_add_test (tc, test_model_change_in_ready);
   tcase_add_test (tc, test_timestamps_and_flags);

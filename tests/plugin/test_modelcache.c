@@ -42,10 +42,10 @@ test_share_and_release (const gchar * path)
   gchar *base = g_path_get_basename (path);
   CnnError err;
 
-  CHECK (cnn_model_cache_acquire (path, &a, &err) == CNN_OK);
+  CHECK (cnn_model_cache_acquire (path, 0, &a, &err) == CNN_OK);
   /* another spelling of the same file is the same entry */
   other = g_build_filename (dir, ".", base, NULL);
-  CHECK (cnn_model_cache_acquire (other, &b, &err) == CNN_OK);
+  CHECK (cnn_model_cache_acquire (other, 0, &b, &err) == CNN_OK);
   CHECK (a != NULL && a == b);
   CHECK (cnn_model_cache_size () == 1);
   cnn_model_cache_release (a);
@@ -65,9 +65,9 @@ test_replaced_file (const gchar * path)
   CnnError err;
 
   install_model ("color.onnx", path);
-  CHECK (cnn_model_cache_acquire (path, &old, &err) == CNN_OK);
+  CHECK (cnn_model_cache_acquire (path, 0, &old, &err) == CNN_OK);
   install_model ("color-bgr.onnx", path);
-  CHECK (cnn_model_cache_acquire (path, &fresh, &err) == CNN_OK);
+  CHECK (cnn_model_cache_acquire (path, 0, &fresh, &err) == CNN_OK);
   CHECK (old != NULL && fresh != NULL && old != fresh);
   CHECK (cnn_model_cache_size () == 2);
   /* the new file's metadata, the old model untouched */
@@ -85,10 +85,10 @@ test_deleted_file (const gchar * path)
   CnnError err;
 
   install_model ("color.onnx", path);
-  CHECK (cnn_model_cache_acquire (path, &held, &err) == CNN_OK);
+  CHECK (cnn_model_cache_acquire (path, 0, &held, &err) == CNN_OK);
   CHECK (g_unlink (path) == 0);
   /* still cached and in use, but the file is gone: a clean I/O error */
-  CHECK (cnn_model_cache_acquire (path, &again, &err) == CNN_ERR_IO);
+  CHECK (cnn_model_cache_acquire (path, 0, &again, &err) == CNN_ERR_IO);
   CHECK (again == NULL);
   CHECK_MSG (strstr (err.message, path) != NULL, "%s", err.message);
   CHECK (cnn_model_input_count (held) == 1);
@@ -103,11 +103,11 @@ test_bad_files (void)
   CnnModel *m = (CnnModel *) 0x1;
   CnnError err;
 
-  CHECK (cnn_model_cache_acquire ("/no/such/model.onnx", &m, &err) ==
+  CHECK (cnn_model_cache_acquire ("/no/such/model.onnx", 0, &m, &err) ==
       CNN_ERR_IO && m == NULL);
-  CHECK (cnn_model_cache_acquire (models_dir, &m, &err) == CNN_ERR_IO);
-  CHECK (cnn_model_cache_acquire (corrupt, &m, &err) != CNN_OK && m == NULL);
-  CHECK (cnn_model_cache_acquire (NULL, &m, &err) == CNN_ERR_ARGUMENT);
+  CHECK (cnn_model_cache_acquire (models_dir, 0, &m, &err) == CNN_ERR_IO);
+  CHECK (cnn_model_cache_acquire (corrupt, 0, &m, &err) != CNN_OK && m == NULL);
+  CHECK (cnn_model_cache_acquire (NULL, 0, &m, &err) == CNN_ERR_ARGUMENT);
   CHECK (cnn_model_cache_size () == 0);
   g_free (corrupt);
 }
@@ -123,7 +123,7 @@ acquire_main (gpointer data)
 {
   Job *job = data;
 
-  job->status = cnn_model_cache_acquire (job->path, &job->model, NULL);
+  job->status = cnn_model_cache_acquire (job->path, 0, &job->model, NULL);
   return NULL;
 }
 

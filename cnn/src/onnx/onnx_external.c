@@ -61,8 +61,9 @@ cnn_read_file (const char *path, uint64_t max_bytes, void **data_out,
   if ((max_bytes && (uint64_t) st.st_size > max_bytes)
       || (uint64_t) st.st_size >= SIZE_MAX) {
     close (fd);
-    return cnn_fail (d, CNN_ERR_LIMIT, "'%s' is too large (%lld bytes)",
-        path, (long long) st.st_size);
+    return cnn_fail (d, CNN_ERR_LIMIT, "'%s' is too large (%lld bytes, "
+        "more than the limit of %llu)", path, (long long) st.st_size,
+        (unsigned long long) max_bytes);
   }
   uint8_t *buf = malloc ((size_t) st.st_size + 1);
   if (!buf) {
