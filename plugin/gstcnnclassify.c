@@ -86,7 +86,6 @@ struct _GstCnnClassify {
   gboolean attach_overlay;      /* downstream takes composition meta */
   guint64 frame_count;
   guint64 posted_seq;
-  gfloat last_smoothing;
 };
 
 #define VIDEO_FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, " \
@@ -223,7 +222,6 @@ gst_cnn_classify_start (GstBaseTransform * trans)
     return FALSE;
 
   reset_stream (self);
-  self->last_smoothing = 0.0f;
   if (async)
     self->worker = cnn_worker_new (self->engine, &self->scores);
   self->render = cnn_render_new ();
@@ -471,9 +469,6 @@ gst_cnn_classify_transform_frame_ip (GstVideoFilter * filter,
   GST_OBJECT_LOCK (self);
   cnn_settings_snapshot (&self->settings, &s);
   GST_OBJECT_UNLOCK (self);
-  if (s.smoothing != self->last_smoothing && s.smoothing <= 0.0f)
-    cnn_scores_reset (&self->scores);
-  self->last_smoothing = s.smoothing;
 
   if (self->worker != NULL) {
     ok = classify_async (self, frame, &s);
