@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Every run-time value (graph inputs and outputs of live nodes) lives from
- * the step that defines it to its last reader (graph inputs from step -1,
- * graph outputs to the end). Values are placed largest first at the lowest
+ * the step that defines it to its last reader (graph inputs from step -1
+ * to the end, so a run never overwrites its input; graph outputs to the
+ * end). Values are placed largest first at the lowest
  * 64-byte-aligned offset that overlaps no placed value alive at the same
  * time (greedy first fit). Op scratch is added per session after the
  * activations (cnn_graph_scratch_bytes).
@@ -63,9 +64,10 @@ collect (CnnGraph *g, PlanItem *items)
   }
   for (int k = 0; k < g->n_outputs; k++)
     last[g->outputs[k]] = g->n_nodes;
+  /* Inputs stay intact for the whole run: callers may run again on the
+   * same input without rewriting it. */
   for (int k = 0; k < g->n_inputs; k++)
-    if (last[g->inputs[k]] < -1)
-      last[g->inputs[k]] = -1; /* unused input still gets a buffer */
+    last[g->inputs[k]] = g->n_nodes;
   int n = 0;
   for (int v = 0; v < g->n_values; v++) {
     const CnnValue *val = &g->values[v];

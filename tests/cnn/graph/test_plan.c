@@ -8,7 +8,8 @@
  * values alive at the same step share bytes; everything fits in the
  * planned arena; no Relu/Clip/LeakyRelu is left behind a Conv or Gemm it
  * could have been fused into; no BatchNormalization is left behind a Conv
- * with constant weights; weights counted equal the live constants.
+ * with constant weights; a run leaves its input intact, so a second run
+ * on it gives the same output.
  */
 #include "check.h"
 #include "graph.h"
@@ -49,6 +50,8 @@ check_no_overlap (const CnnModel *m)
   }
   for (int k = 0; k < g->n_outputs; k++)
     s[g->outputs[k]].last = g->n_nodes;
+  for (int k = 0; k < g->n_inputs; k++)
+    s[g->inputs[k]].last = g->n_nodes; /* inputs survive the run */
   for (int v = 0; v < g->n_values; v++) {
     const CnnValue *val = &g->values[v];
     s[v].lo = val->arena_offset;
@@ -100,6 +103,34 @@ check_fused (const CnnModel *m)
   }
 }
 
+/* Two runs on an input written once give the same output, and the input is
+ * unchanged by a run. */
+static void
+check_rerun (CnnModel *m)
+{
+  CnnSession *s = NULL;
+  CnnError err;
+  CHECK (cnn_session_new (m, NULL, &s, &err) == CNN_OK);
+  CnnTensorInfo in_info, out_info;
+  cnn_model_input_info (m, 0, NULL, &in_info);
+  cnn_model_output_info (m, 0, NULL, &out_info);
+  size_t n_in = (size_t) cnn_numel (&in_info);
+  size_t n_out = (size_t) cnn_numel (&out_info);
+  float *in = cnn_session_input_data (s, 0);
+  float *copy = malloc (n_in * sizeof (float));
+  float *first = malloc (n_out * sizeof (float));
+  for (size_t i = 0; i < n_in; i++)
+    in[i] = copy[i] = (float) ((i * 7919) % 255) / 255.0f;
+  CHECK (cnn_session_run (s) == CNN_OK);
+  memcpy (first, cnn_session_output_data (s, 0), n_out * sizeof (float));
+  CHECK_CLOSE (in, copy, n_in, 0.0, 0.0);
+  CHECK (cnn_session_run (s) == CNN_OK);
+  CHECK_CLOSE (cnn_session_output_data (s, 0), first, n_out, 0.0, 0.0);
+  free (copy);
+  free (first);
+  cnn_session_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -121,6 +152,7 @@ main (int argc, char **argv)
         (unsigned long long) m->activation_bytes);
     check_no_overlap (m);
     check_fused (m);
+    check_rerun (m);
     cnn_model_unref (m);
     tested++;
   }
