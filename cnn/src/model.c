@@ -87,8 +87,10 @@ build (CnnModel *m, const CnnModelOptions *opts, CnnDiag *d)
   return CNN_OK;
 }
 
+/* Builds a model from ONNX bytes. owned: bytes to free as soon as they are
+ * parsed (file loads), or NULL when the caller keeps them. */
 static CnnStatus
-load_bytes (const void *bytes, size_t size, const char *dir,
+load_bytes (const void *bytes, size_t size, void *owned, const char *dir,
     const CnnModelOptions *opts, CnnModel **model_out, CnnError *err)
 {
   CnnDiag d;
@@ -101,11 +103,14 @@ load_bytes (const void *bytes, size_t size, const char *dir,
   CnnModel *m = calloc (1, sizeof *m);
   CnnStatus st;
   if (!m) {
+    free (owned);
     st = cnn_fail (&d, CNN_ERR_NO_MEMORY, "out of memory");
   } else {
     atomic_init (&m->refcount, 1);
     cnn_graph_init (&m->graph);
-    st = cnn_onnx_load_graph (bytes, size, dir, opts, &m->graph, &d);
+    st = owned
+        ? cnn_onnx_load_graph_take (owned, size, dir, opts, &m->graph, &d)
+        : cnn_onnx_load_graph (bytes, size, dir, opts, &m->graph, &d);
     if (st == CNN_OK)
       st = build (m, opts, &d);
   }
@@ -134,7 +139,7 @@ cnn_model_load_memory (const void *bytes, size_t size,
     return d.status;
   }
   *model_out = NULL;
-  return load_bytes (bytes, size, NULL, opts, model_out, err);
+  return load_bytes (bytes, size, NULL, NULL, opts, model_out, err);
 }
 
 CnnStatus
@@ -165,11 +170,10 @@ cnn_model_load_file (const char *path, const CnnModelOptions *opts,
   char *slash = strrchr (dir, '/');
   if (slash)
     slash[slash == dir ? 1 : 0] = '\0';
-  st = load_bytes (buf, size, dir, opts, model_out, err);
-  free (buf);
+  st = load_bytes (buf, size, buf, dir, opts, model_out, err);
   if (st != CNN_OK && err) {
     char msg[CNN_ERROR_MAX];
-    snprintf (msg, sizeof msg, "%s: %s", path, err->message);
+    snprintf (msg, sizeof msg, "%.200s: %.300s", path, err->message);
     memcpy (err->message, msg, sizeof msg);
   }
   return st;

@@ -47,6 +47,13 @@ CnnStatus cnn_onnx_load_graph (const void *bytes, size_t size,
     const char *model_dir, const CnnModelOptions *opts, CnnGraph *g,
     CnnDiag *d);
 
+/* The same, taking ownership of bytes (malloc'd): they are freed right
+ * after parsing, whatever the outcome, which lowers the peak memory of a
+ * load from a file. */
+CnnStatus cnn_onnx_load_graph_take (void *bytes, size_t size,
+    const char *model_dir, const CnnModelOptions *opts, CnnGraph *g,
+    CnnDiag *d);
+
 /* A graph input that is not an initializer, as declared in the file. */
 typedef struct {
   char *name;

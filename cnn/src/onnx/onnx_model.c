@@ -136,7 +136,7 @@ add_initializers (CnnOnnxBuild *b, const Onnx__GraphProto *gp)
     return cnn_fail (b->d, CNN_ERR_UNSUPPORTED,
         "sparse initializers are not supported");
   for (size_t i = 0; i < gp->n_initializer; i++) {
-    const Onnx__TensorProto *tp = gp->initializer[i];
+    Onnx__TensorProto *tp = gp->initializer[i];
     const char *name = tp->name ? tp->name : "";
     CnnTensorInfo info;
     void *data;
@@ -444,31 +444,48 @@ build_graph (CnnOnnxBuild *b, const Onnx__ModelProto *mp,
   return st;
 }
 
-CnnStatus
-cnn_onnx_load_graph (const void *bytes, size_t size, const char *model_dir,
-    const CnnModelOptions *opts, CnnGraph *g, CnnDiag *d)
+/* Unpacks the protobuf; owned (may be NULL) is freed as soon as protobuf-c
+ * has copied what it needs, so the file's bytes and the parsed weights are
+ * not both held for the rest of the load. */
+static Onnx__ModelProto *
+unpack_model (const void *bytes, size_t size, void *owned, CnnDiag *d)
+{
+  Onnx__ModelProto *mp = NULL;
+  if (cnn_onnx_check_nesting (bytes, size, d) == CNN_OK) {
+    mp = onnx__model_proto__unpack (NULL, size, bytes);
+    if (!mp)
+      cnn_fail (d, CNN_ERR_PARSE, "not a valid ONNX model (protobuf parse "
+          "failed: truncated or not an ONNX file)");
+  }
+  free (owned);
+  return mp;
+}
+
+static CnnStatus
+load_graph (const void *bytes, size_t size, void *owned,
+    const char *model_dir, const CnnModelOptions *opts, CnnGraph *g,
+    CnnDiag *d)
 {
   CnnModelOptions defaults = { .default_dim = 1 };
   CnnOnnxBuild b = { .g = g, .d = d };
   Onnx__ModelProto *mp;
   CnnStatus st;
 
-  if (!g || (!bytes && size))
-    return cnn_fail (d, CNN_ERR_ARGUMENT, "NULL model bytes or graph");
-  cnn_graph_init (g);
   if (!opts)
     opts = &defaults;
-  if (opts->default_dim < 0 || (opts->n_bindings && !opts->bindings))
+  if (!g || (!bytes && size)) {
+    free (owned);
+    return cnn_fail (d, CNN_ERR_ARGUMENT, "NULL model bytes or graph");
+  }
+  if (opts->default_dim < 0 || (opts->n_bindings && !opts->bindings)) {
+    free (owned);
     return cnn_fail (d, CNN_ERR_ARGUMENT, "invalid model options");
+  }
+  cnn_graph_init (g);
   b.data.model_dir = model_dir;
   b.data.limit = opts->max_memory_bytes;
-  if ((st = cnn_onnx_check_nesting (bytes, size, d)) != CNN_OK)
-    return st;
-  mp = onnx__model_proto__unpack (NULL, size, bytes);
-  if (!mp)
-    return cnn_fail (d, CNN_ERR_PARSE,
-        "not a valid ONNX model (protobuf parse failed: truncated or not "
-        "an ONNX file)");
+  if (!(mp = unpack_model (bytes, size, owned, d)))
+    return d->status;
   st = check_versions (mp, g, d);
   if (st == CNN_OK)
     st = copy_meta (mp, g, d);
@@ -479,6 +496,20 @@ cnn_onnx_load_graph (const void *bytes, size_t size, const char *model_dir,
   if (st != CNN_OK)
     cnn_graph_clear (g);
   return st;
+}
+
+CnnStatus
+cnn_onnx_load_graph (const void *bytes, size_t size, const char *model_dir,
+    const CnnModelOptions *opts, CnnGraph *g, CnnDiag *d)
+{
+  return load_graph (bytes, size, NULL, model_dir, opts, g, d);
+}
+
+CnnStatus
+cnn_onnx_load_graph_take (void *bytes, size_t size, const char *model_dir,
+    const CnnModelOptions *opts, CnnGraph *g, CnnDiag *d)
+{
+  return load_graph (bytes, size, bytes, model_dir, opts, g, d);
 }
 
 CnnStatus

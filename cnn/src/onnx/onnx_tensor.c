@@ -331,8 +331,32 @@ check_budget (CnnOnnxDataCtx *ctx, uint64_t bytes, const char *what,
   return CNN_OK;
 }
 
+/* Takes over tp's raw_data buffer when it already is the core's layout
+ * (float32 or int64, little-endian host, aligned); NULL otherwise. */
+static void *
+steal_raw_data (Onnx__TensorProto *tp, int64_t out_bytes)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  bool same_layout = tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
+      || tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+  void *p = tp->raw_data.data;
+  if (!tp->has_raw_data || !same_layout || !p || out_bytes <= 0
+      || (uint64_t) tp->raw_data.len != (uint64_t) out_bytes
+      || ((uintptr_t) p % 8) != 0)
+    return NULL;
+  tp->raw_data.data = NULL;
+  tp->raw_data.len = 0;
+  tp->has_raw_data = 0;
+  return p;
+#else
+  (void) tp;
+  (void) out_bytes;
+  return NULL;
+#endif
+}
+
 CnnStatus
-cnn_onnx_tensor_convert (const Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
+cnn_onnx_tensor_convert (Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
     const char *what, CnnTensorInfo *info_out, void **data_out, CnnDiag *d)
 {
   CnnOnnxExternal ext = { -1, 0, 0 };
@@ -369,13 +393,16 @@ cnn_onnx_tensor_convert (const Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
       return st;
   }
 
-  data = malloc (out_bytes ? (size_t) out_bytes : 1);
+  void *stolen = external ? NULL : steal_raw_data (tp, out_bytes);
+  data = stolen ? stolen : malloc (out_bytes ? (size_t) out_bytes : 1);
   if (!data) {
     cnn_onnx_external_close (&ext);
     return cnn_fail (d, CNN_ERR_NO_MEMORY,
         "%s: out of memory for %lld bytes", what, (long long) out_bytes);
   }
-  if (external)
+  if (stolen)
+    st = CNN_OK;
+  else if (external)
     st = fill_external (&ext, tp->data_type, (size_t) numel, data, what, d);
   else if (tp->has_raw_data)
     convert_le (tp->data_type, tp->raw_data.data, (size_t) numel, data);

@@ -35,8 +35,10 @@ typedef struct {
 
 /* Converts one TensorProto. what names it in messages ("initializer 'w'").
  * On success *data_out is malloc'd (at least 1 byte, even for 0 elements)
- * and ctx->used grows by its size. */
-CnnStatus cnn_onnx_tensor_convert (const Onnx__TensorProto *tp,
+ * and ctx->used grows by its size. float32/int64 raw_data on a
+ * little-endian host is taken over instead of copied (tp->raw_data is
+ * cleared), so a model's weights are not held twice while loading. */
+CnnStatus cnn_onnx_tensor_convert (Onnx__TensorProto *tp,
     CnnOnnxDataCtx *ctx, const char *what, CnnTensorInfo *info_out,
     void **data_out, CnnDiag *d);
 
