@@ -9,12 +9,18 @@
  *    weights is folded into that Conv's weights and bias
  *    (W' = W·s, b' = (b − mean)·s + beta, s = scale / sqrt(var + eps)).
  *    Other BatchNormalization nodes stay (as in DenseNet).
- * 3. Relu, Clip (constant bounds) and LeakyRelu whose input comes only
- *    from a Conv or Gemm become that node's fused epilogue (node->act).
+ * 3. Add (Y, R) where Y comes only from a Conv without a fused activation
+ *    and R has Y's shape and is computed before that Conv (ResNet's
+ *    residual sums) disappears: the Conv takes R as a fourth input and
+ *    adds it in its epilogue (domain CNN_CONV_FUSED_DOMAIN, conv_geom.h).
+ * 4. Relu, Clip (constant bounds) and LeakyRelu whose input comes only
+ *    from a Conv or Gemm become that node's fused epilogue (node->act),
+ *    applied after the residual.
  * Then every live node is prepared again (its inputs may have changed) and
  * constants no longer referenced are freed.
  */
 #include "graph.h"
+#include "kernels/conv_geom.h"
 #include "ops/ops.h"
 
 #include <math.h>
@@ -271,6 +277,60 @@ fuse_activations (CnnGraph *g)
   }
 }
 
+/* Folds Add node a into the Conv producing its input `side`; false (graph
+ * unchanged) when the pattern does not apply or memory runs out. */
+static bool
+fuse_residual_add (CnnGraph *g, CnnNode *a, int side)
+{
+  int v = a->inputs[side], r = a->inputs[1 - side], out = a->outputs[0];
+  CnnNode *p = sole_producer (g, v);
+  if (!p || !is_op (p, "Conv") || p->act.kind != CNN_ACT_NONE
+      || p->n_inputs < 2 || p->n_inputs > 3 || p->outputs[0] != v || r == v
+      || r < 0 || out < 0)
+    return false;
+  const CnnValue *yv = &g->values[v], *rv = &g->values[r];
+  const CnnValue *ov = &g->values[out];
+  if (!yv->shape_known || !rv->shape_known || !ov->shape_known
+      || rv->info.dtype != CNN_DTYPE_FLOAT32
+      || !cnn_info_equal_dims (&yv->info, &rv->info)
+      || !cnn_info_equal_dims (&yv->info, &ov->info)
+      || rv->producer >= (int) (p - g->nodes))
+    return false;
+  int *inputs = realloc (p->inputs, 4 * sizeof (int));
+  if (!inputs)
+    return false;
+  p->inputs = inputs;
+  char *domain = malloc (sizeof CNN_CONV_FUSED_DOMAIN);
+  if (!domain)
+    return false;
+  memcpy (domain, CNN_CONV_FUSED_DOMAIN, sizeof CNN_CONV_FUSED_DOMAIN);
+  free (p->domain);
+  p->domain = domain;
+  if (p->n_inputs < 3)
+    inputs[2] = -1;
+  inputs[3] = r;
+  p->n_inputs = 4;
+  p->outputs[0] = out;
+  g->values[out].producer = yv->producer;
+  g->values[v].producer = -1;
+  a->dead = true;
+  cnn_graph_count_uses (g);
+  return true;
+}
+
+static void
+fuse_residuals (CnnGraph *g)
+{
+  for (int i = 0; i < g->n_nodes; i++) {
+    CnnNode *a = &g->nodes[i];
+    if (!is_op (a, "Add") || a->n_inputs != 2 || a->n_outputs < 1
+        || a->inputs[0] < 0 || a->inputs[1] < 0)
+      continue;
+    if (!fuse_residual_add (g, a, 0))
+      fuse_residual_add (g, a, 1);
+  }
+}
+
 static void
 free_unused_consts (CnnGraph *g)
 {
@@ -292,6 +352,7 @@ cnn_graph_fuse (CnnGraph *g, CnnDiag *d)
     st = fold_batchnorms (g, d);
   if (st != CNN_OK)
     return st;
+  fuse_residuals (g);
   fuse_activations (g);
   for (int i = 0; i < g->n_nodes; i++)
     if (!g->nodes[i].dead && (st = cnn_graph_prepare_node (g, i, d)) != CNN_OK)

@@ -20,6 +20,12 @@
 
 #include <stdint.h>
 
+/* Domain of a Conv node into which graph_fuse.c folded a following Add:
+ * such a node has a fourth input R (the output's shape) and computes
+ * act (conv + bias + R). The ONNX loader accepts only the default domain,
+ * so a model cannot produce it. */
+#define CNN_CONV_FUSED_DOMAIN "gst-cnn.fused"
+
 typedef struct {
   int64_t n;              /* batch */
   int64_t c, oc, group;   /* input channels, output channels, groups */

@@ -3,13 +3,16 @@
  * Copyright (C) 2026 the gst-cnn authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * See depthwise.h. The fast kernel fills the output row with the bias,
- * then adds one tap (kh, kw) at a time over the interval of output
+ * See depthwise.h. The portable kernel fills the output row with the
+ * bias, then adds one tap (kh, kw) at a time over the interval of output
  * columns whose input column is inside the row (closed form), so the
  * inner loop has no bounds checks; at stride 1 it runs on 8-float
- * vectors.
+ * vectors. The fused activation is applied to each row while it is in
+ * cache. The SIMD kernels live in dw_avx2.c and dw_avx512.c; this file
+ * chooses between them.
  */
 #include "depthwise.h"
+#include "epilogue.h"
 
 #include <string.h>
 
@@ -18,6 +21,46 @@ cnn_depthwise_applies (const CnnConvGeom *g)
 {
   return g->group > 1 && g->group == g->c && g->oc % g->c == 0
       && g->in[0] == 1 && g->k[0] == 1 && g->out[0] == 1;
+}
+
+bool
+cnn_depthwise_simd_applies (const CnnConvGeom *g)
+{
+  /* the masks of dw_avx*.c cover 32 input columns per 16 outputs */
+  return cnn_depthwise_applies (g) && g->dil[1] == 1 && g->dil[2] == 1
+      && (g->stride[2] == 1 || g->stride[2] == 2) && g->stride[1] >= 1
+      && g->in[2] < ((int64_t) 1 << 30) && g->k[2] < 64;
+}
+
+CnnDepthwiseFn
+cnn_depthwise_select (const CnnConvGeom *g, CnnCpuLevel level)
+{
+  CnnCpuLevel have = cnn_cpu_level ();
+  if (level > have)
+    level = have;
+#ifdef CNN_HAVE_X86_KERNELS
+  if (cnn_depthwise_simd_applies (g)) {
+    if (level >= CNN_CPU_AVX512)
+      return cnn_depthwise_plane_avx512;
+    if (level >= CNN_CPU_AVX2)
+      return cnn_depthwise_plane_avx2;
+  }
+#endif
+  return cnn_depthwise_plane_generic;
+}
+
+void
+cnn_depthwise_plane_act (const CnnConvGeom *g, const float *x,
+    const float *w, float bias, const CnnFusedAct *act, float *out)
+{
+  cnn_depthwise_select (g, cnn_cpu_level ()) (g, x, w, bias, act, out);
+}
+
+void
+cnn_depthwise_plane (const CnnConvGeom *g, const float *x, const float *w,
+    float bias, float *out)
+{
+  cnn_depthwise_plane_act (g, x, w, bias, NULL, out);
 }
 
 /* Output columns [lo, hi) whose input column ow * s + off is in [0, w). */
@@ -66,8 +109,8 @@ axpy_strided (float *restrict y, const float *restrict xr, float wv,
 }
 
 void
-cnn_depthwise_plane (const CnnConvGeom *g, const float *x, const float *w,
-    float bias, float *out)
+cnn_depthwise_plane_generic (const CnnConvGeom *g, const float *x,
+    const float *w, float bias, const CnnFusedAct *act, float *out)
 {
   int64_t h = g->in[1], wd = g->in[2];
   int64_t oh_n = g->out[1], ow_n = g->out[2];
@@ -90,6 +133,7 @@ cnn_depthwise_plane (const CnnConvGeom *g, const float *x, const float *w,
               hi - lo, sw);
       }
     }
+    cnn_bias_act (y, ow_n, 0.0f, act);
   }
 }
 

@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Conv and Gemm finish each output row with y = act (y + bias) in one pass
- * while the row is still in cache. act follows ir.h's CnnFusedAct: Relu,
+ * while the row is still in cache (a Conv with a fused residual Add also
+ * adds the residual row first). act follows ir.h's CnnFusedAct: Relu,
  * Clip (min(max(y, alpha), beta)), LeakyRelu (y < 0 ? alpha * y : y).
  */
 #ifndef CNN_KERNELS_EPILOGUE_H
@@ -65,6 +66,17 @@ cnn_bias_act (float *y, int64_t n, float bias, const CnnFusedAct *act)
       }
       break;
   }
+}
+
+/* y = act (y + bias + r) over n floats (r NULL: no residual). */
+static inline void
+cnn_residual_bias_act (float *y, const float *r, int64_t n, float bias,
+    const CnnFusedAct *act)
+{
+  if (r)
+    for (int64_t i = 0; i < n; i++)
+      y[i] += r[i];
+  cnn_bias_act (y, n, bias, act);
 }
 
 #endif /* CNN_KERNELS_EPILOGUE_H */

@@ -101,12 +101,15 @@ cnn_sgemm_parallel (CnnThreadPool *pool, bool trans_a, bool trans_b,
 {
   /* The blocks depend on the sizes only, never on the thread count, so the
    * same BLAS calls run (and the same bits come out) with any pool. Up to
-   * 8 blocks of at least 64 columns, or of 32 rows when C is narrow. */
+   * 8 blocks of at least 64 columns, or of 32 rows when C is narrow.
+   * Below 4 M multiply-adds (about 80 us on one core) the product runs on
+   * the calling thread: waking a pool thread that went to sleep costs tens
+   * of microseconds on a loaded machine. */
   int64_t work = (int64_t) m * n * (k > 0 ? k : 1);
   bool split_rows = n < 128;
   int64_t limit = split_rows ? m : n, min_block = split_rows ? 32 : 64;
   int64_t blocks = limit / min_block < 8 ? limit / min_block : 8;
-  if (work < 64 * 1024 || blocks < 2) {
+  if (work < ((int64_t) 4 << 20) || blocks < 2) {
     cnn_sgemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
         ldc);
     return;

@@ -111,6 +111,87 @@ cnn_im2col (const CnnConvGeom *g, const float *x, int64_t cg, int64_t p0,
   }
 }
 
+/* Zeroes the columns len .. of the last panel of kc rows. */
+static void
+zero_tail (int64_t kc, int64_t len, int nr, float *dst)
+{
+  int64_t tail = len % nr;
+  if (tail == 0)
+    return;
+  float *last = dst + len / nr * kc * nr;
+  for (int64_t r = 0; r < kc; r++)
+    memset (last + r * nr + tail, 0, sizeof (float) * (size_t) (nr - tail));
+}
+
+/* Like im2col_row for the columns p0 .. p0+len-1, but column j goes to
+ * dst[(j / nr) * pstride + j % nr]: each output-row segment is cut at the
+ * panel boundaries. */
+static void
+im2col_row_panels (const CnnConvGeom *g, const float *xc, int64_t kd,
+    int64_t kh, int64_t kw, int64_t p0, int64_t len, int nr, int64_t pstride,
+    float *dst)
+{
+  int64_t oh_n = g->out[1], ow_n = g->out[2];
+  int64_t off_w = kw * g->dil[2] - g->pad[2];
+  int64_t ow = p0 % ow_n, oh = p0 / ow_n % oh_n, od = p0 / ow_n / oh_n;
+  int64_t j = 0, q = 0, in_panel = 0;   /* column, its panel and lane */
+  while (j < len) {
+    int64_t seg = ow_n - ow < len - j ? ow_n - ow : len - j;
+    int64_t id = od * g->stride[0] - g->pad[0] + kd * g->dil[0];
+    int64_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dil[1];
+    const float *row = NULL;
+    if (id >= 0 && id < g->in[0] && ih >= 0 && ih < g->in[1])
+      row = xc + (id * g->in[1] + ih) * g->in[2];
+    while (seg > 0) {
+      int64_t piece = nr - in_panel < seg ? nr - in_panel : seg;
+      fill_segment (dst + q * pstride + in_panel, row, ow, ow + piece,
+          g->stride[2], off_w, g->in[2], ow_n);
+      ow += piece;
+      j += piece;
+      seg -= piece;
+      in_panel += piece;
+      if (in_panel == nr) {
+        in_panel = 0;
+        q++;
+      }
+    }
+    ow = 0;
+    if (++oh == oh_n) {
+      oh = 0;
+      od++;
+    }
+  }
+}
+
+void
+cnn_im2col_panels (const CnnConvGeom *g, const float *x, int64_t k0,
+    int64_t kc, int64_t p0, int64_t len, int nr, float *dst)
+{
+  int64_t in_size = cnn_conv_geom_in_size (g);
+  int64_t kw_n = g->k[2], kh_n = g->k[1], kd_n = g->k[0];
+  for (int64_t r = k0; r < k0 + kc; r++) {
+    int64_t kw = r % kw_n, kh = r / kw_n % kh_n;
+    int64_t kd = r / kw_n / kh_n % kd_n, c = r / kw_n / kh_n / kd_n;
+    im2col_row_panels (g, x + c * in_size, kd, kh, kw, p0, len, nr, kc * nr,
+        dst + (r - k0) * nr);
+  }
+  zero_tail (kc, len, nr, dst);
+}
+
+void
+cnn_pack_rows_panels (const float *src, int64_t ld, int64_t k0,
+    int64_t kc, int64_t p0, int64_t len, int nr, float *dst)
+{
+  for (int64_t r = 0; r < kc; r++) {
+    const float *row = src + (k0 + r) * ld + p0;
+    for (int64_t j0 = 0; j0 < len; j0 += nr) {
+      int64_t n = len - j0 < nr ? len - j0 : nr;
+      memcpy (dst + j0 * kc + r * nr, row + j0, sizeof (float) * (size_t) n);
+    }
+  }
+  zero_tail (kc, len, nr, dst);
+}
+
 void
 cnn_im2col_ref (const CnnConvGeom *g, const float *x, int64_t cg,
     int64_t p0, int64_t len, float *col)

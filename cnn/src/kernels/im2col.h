@@ -12,6 +12,14 @@
  *   col is (cg*KD*KH*KW, len), row-major, rows in the weights' order
  *       (channel, kd, kh, kw); taps falling in the padding are 0.
  * cnn_im2col_ref does the same one element at a time (the test reference).
+ *
+ * For the packed GEMM (pgemm.h), cnn_im2col_panels writes rows k0 ..
+ * k0+kc-1 of the same col matrix restricted to columns p0 .. p0+len-1 as
+ * panels of nr columns: element (row r, column p0 + j) goes to
+ *   dst[(j / nr) * kc * nr + (r - k0) * nr + j % nr]
+ * and the unused tail of the last panel is zero. cnn_pack_rows_panels
+ * does the same for a plain matrix (the 1x1 convolution, where col is X
+ * itself): rows of src are ld floats apart.
  */
 #ifndef CNN_KERNELS_IM2COL_H
 #define CNN_KERNELS_IM2COL_H
@@ -23,5 +31,11 @@ void cnn_im2col (const CnnConvGeom *g, const float *x, int64_t cg,
 
 void cnn_im2col_ref (const CnnConvGeom *g, const float *x, int64_t cg,
     int64_t p0, int64_t len, float *col);
+
+void cnn_im2col_panels (const CnnConvGeom *g, const float *x, int64_t k0,
+    int64_t kc, int64_t p0, int64_t len, int nr, float *dst);
+
+void cnn_pack_rows_panels (const float *src, int64_t ld, int64_t k0,
+    int64_t kc, int64_t p0, int64_t len, int nr, float *dst);
 
 #endif /* CNN_KERNELS_IM2COL_H */

@@ -51,6 +51,46 @@ cnn_pool_fast_applies (const CnnPoolGeom *pg)
       && pg->geom.pad[0] == 0;
 }
 
+bool
+cnn_pool_simd_applies (const CnnPoolGeom *pg)
+{
+  const CnnConvGeom *g = &pg->geom;
+  return cnn_pool_fast_applies (pg) && g->dil[1] == 1 && g->dil[2] == 1
+      && (g->stride[2] == 1 || g->stride[2] == 2) && g->k[2] < 64
+      && g->in[2] < ((int64_t) 1 << 30);
+}
+
+int64_t
+cnn_pool_axis_count (const CnnPoolGeom *pg, int axis, int64_t o)
+{
+  const CnnConvGeom *g = &pg->geom;
+  if (pg->count_include_pad)
+    return padded_taps (pg, axis, o);
+  int64_t lo, hi;
+  tap_range (o * g->stride[axis] - g->pad[axis], g->k[axis], g->dil[axis],
+      g->in[axis], &lo, &hi);
+  return hi - lo;
+}
+
+CnnPoolFn
+cnn_pool_select (const CnnPoolGeom *pg, CnnCpuLevel level)
+{
+  CnnCpuLevel have = cnn_cpu_level ();
+  if (level > have)
+    level = have;
+  if (!cnn_pool_fast_applies (pg))
+    return cnn_pool_plane_ref;
+#ifdef CNN_HAVE_X86_KERNELS
+  if (cnn_pool_simd_applies (pg)) {
+    if (level >= CNN_CPU_AVX512)
+      return cnn_pool_plane_avx512;
+    if (level >= CNN_CPU_AVX2)
+      return cnn_pool_plane_avx2;
+  }
+#endif
+  return cnn_pool_plane;
+}
+
 void
 cnn_pool_plane (const CnnPoolGeom *pg, const float *x, float *out)
 {
@@ -137,4 +177,44 @@ cnn_pool_plane_ref (const CnnPoolGeom *pg, const float *x, float *out)
       for (o[2] = 0; o[2] < g->out[2]; o[2]++)
         out[(o[0] * g->out[1] + o[1]) * g->out[2] + o[2]]
             = ref_window (pg, x, o);
+}
+
+void
+cnn_global_pool_generic (const float *x, int64_t plane, int64_t planes,
+    bool is_max, float *y)
+{
+  for (int64_t i = 0; i < planes; i++) {
+    const float *p = x + i * plane;
+    if (is_max) {
+      float m = -INFINITY;
+      for (int64_t k = 0; k < plane; k++)
+        m = p[k] > m || isnan (p[k]) ? p[k] : m;
+      y[i] = m;
+    } else {
+      /* four partial sums in double: accurate */
+      double s[4] = { 0, 0, 0, 0 };
+      int64_t k = 0;
+      for (; k + 4 <= plane; k += 4)
+        for (int l = 0; l < 4; l++)
+          s[l] += p[k + l];
+      for (; k < plane; k++)
+        s[0] += p[k];
+      y[i] = (float) (((s[0] + s[1]) + (s[2] + s[3])) / (double) plane);
+    }
+  }
+}
+
+CnnGlobalPoolFn
+cnn_global_pool_select (CnnCpuLevel level)
+{
+  CnnCpuLevel have = cnn_cpu_level ();
+  if (level > have)
+    level = have;
+#ifdef CNN_HAVE_X86_KERNELS
+  if (level >= CNN_CPU_AVX512)
+    return cnn_global_pool_avx512;
+  if (level >= CNN_CPU_AVX2)
+    return cnn_global_pool_avx2;
+#endif
+  return cnn_global_pool_generic;
 }

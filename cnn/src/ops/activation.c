@@ -11,6 +11,7 @@
  * run-time scalars). NaN passes through Relu and Clip as numpy does.
  */
 #include "op_util.h"
+#include "../kernels/eltwise_simd.h"
 
 #include <float.h>
 #include <math.h>
@@ -62,11 +63,31 @@ clampf (float x, float lo, float hi)
   return y > hi ? hi : y;
 }
 
-/* y[i] = f(x[i]) for i in [0, n); y may equal x. */
+/* The SIMD row kernels' name for kind; false for Tanh and Elu. */
+static bool
+simd_kind (ActKind kind, CnnEltAct *out)
+{
+  switch (kind) {
+    case ACT_RELU: *out = CNN_ELT_RELU; return true;
+    case ACT_LEAKY_RELU: *out = CNN_ELT_LEAKY_RELU; return true;
+    case ACT_CLIP: *out = CNN_ELT_CLIP; return true;
+    case ACT_SIGMOID: *out = CNN_ELT_SIGMOID; return true;
+    case ACT_HARD_SIGMOID: *out = CNN_ELT_HARD_SIGMOID; return true;
+    case ACT_HARD_SWISH: *out = CNN_ELT_HARD_SWISH; return true;
+    default: return false;
+  }
+}
+
+/* y[i] = f(x[i]) for i in [0, n); y may equal x. AVX2 / AVX-512 rows
+ * (kernels/eltwise_simd.h) when the CPU has them, else the loops below. */
 static void
 act_f32 (ActKind kind, float alpha, float beta, const float *x, float *y,
     int64_t n)
 {
+  CnnEltActFn simd = cnn_elt_act_select (cnn_cpu_level ());
+  CnnEltAct ek;
+  if (simd && simd_kind (kind, &ek) && simd (ek, alpha, beta, x, y, n))
+    return;
   switch (kind) {
     case ACT_RELU:
       for (int64_t i = 0; i < n; i++)

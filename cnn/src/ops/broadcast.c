@@ -5,10 +5,13 @@
  *
  * See broadcast.h. The walker and the reference share only the scalar
  * formula of each op (OP_F32 / apply_i64), so tests comparing them check
- * the index arithmetic independently.
+ * the index arithmetic independently. The walker's rows of Add, Sub, Mul
+ * and Div with contiguous or broadcast operands run on the AVX2 / AVX-512
+ * row kernels of kernels/eltwise_simd.h when the CPU has them.
  */
 #include "broadcast.h"
 #include "op_util.h"
+#include "../kernels/eltwise_simd.h"
 
 #include <string.h>
 
@@ -138,10 +141,26 @@ cnn_bcast_plan (CnnBcast *p, const CnnTensorInfo *out,
     }                                                                       \
   } while (0)
 
-static void
-row_f32 (CnnBinOp op, float *o, const float *a, int64_t sa,
-    const float *b, int64_t sb, int64_t n)
+/* The SIMD row kernels take Add, Sub, Mul and Div. */
+static bool
+simd_op (CnnBinOp op, CnnEltOp *out)
 {
+  switch (op) {
+    case CNN_BIN_ADD: *out = CNN_ELT_ADD; return true;
+    case CNN_BIN_SUB: *out = CNN_ELT_SUB; return true;
+    case CNN_BIN_MUL: *out = CNN_ELT_MUL; return true;
+    case CNN_BIN_DIV: *out = CNN_ELT_DIV; return true;
+    default: return false;
+  }
+}
+
+static void
+row_f32 (CnnEltBinFn simd, CnnBinOp op, float *o, const float *a,
+    int64_t sa, const float *b, int64_t sb, int64_t n)
+{
+  CnnEltOp eop;
+  if (simd && simd_op (op, &eop) && simd (eop, o, a, sa, b, sb, n))
+    return;
   switch (op) {
     case CNN_BIN_ADD: ROW_LOOPS (CNN_BIN_ADD); break;
     case CNN_BIN_SUB: ROW_LOOPS (CNN_BIN_SUB); break;
@@ -172,6 +191,7 @@ cnn_bcast_binary_f32 (const CnnBcast *p, CnnBinOp op, float *out,
     return;
   if (!b)
     b = a;
+  CnnEltBinFn simd = cnn_elt_binary_select (cnn_cpu_level ());
   for (int k = last; k >= 0; k--) {
     coord[k] = rem % p->dims[k];
     rem /= p->dims[k];
@@ -182,7 +202,7 @@ cnn_bcast_binary_f32 (const CnnBcast *p, CnnBinOp op, float *out,
     int64_t n = p->dims[last] - coord[last];
     if (n > end - pos)
       n = end - pos;
-    row_f32 (op, out + pos, a + oa, s0[last], b + ob, s1[last], n);
+    row_f32 (simd, op, out + pos, a + oa, s0[last], b + ob, s1[last], n);
     pos += n;
     coord[last] += n;
     oa += n * s0[last];

@@ -8,17 +8,26 @@
  * pads, strides, dilations, ceil_mode, auto_pad; storage_order only
  * concerns the Indices output, which is int64 and therefore refused.
  * AveragePool: the same window attributes (dilations as in opset 19) plus
- * count_include_pad. Windows are resolved by spatial.c and pooled by
- * kernels/pooling.c: the fast kernel for 1-D/2-D, the reference for 3-D.
- * Global pools reduce each channel plane of any spatial rank to 1 value.
+ * count_include_pad. Windows are resolved by spatial.c and pooled by the
+ * kernel cnn_pool_select picks at prepare time: AVX-512 / AVX2 for 2-D
+ * windows with dilation 1 and column stride 1 or 2, the portable fast
+ * kernel for other 1-D/2-D windows, the reference for 3-D.
+ * Global pools reduce each channel plane of any spatial rank to 1 value
+ * (kernels/pooling.h: cnn_global_pool_select).
  * Planes (image, channel) are split across the pool's threads.
  */
 #include "ops.h"
 #include "spatial.h"
 #include "../kernels/pooling.h"
 
-#include <math.h>
 #include <stdlib.h>
+
+/* MaxPool / AveragePool params: the window and its kernel, chosen for
+ * this CPU at prepare time (kernels/pooling.h). */
+typedef struct {
+  CnnPoolGeom pg;
+  CnnPoolFn fn;
+} PoolParams;
 
 static void
 pool_free_params (void *params)
@@ -78,9 +87,10 @@ window_pool_prepare (CnnGraph *gr, CnnNode *node, bool is_max, CnnDiag *d)
   if (st != CNN_OK)
     return st;
 
-  CnnPoolGeom *pg = calloc (1, sizeof *pg);
-  if (!pg)
+  PoolParams *pp = calloc (1, sizeof *pp);
+  if (!pp)
     return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory");
+  CnnPoolGeom *pg = &pp->pg;
   CnnConvGeom *g = &pg->geom;
   g->n = x->info.dims[0];
   g->c = g->oc = g->group = x->info.dims[1];
@@ -97,7 +107,8 @@ window_pool_prepare (CnnGraph *gr, CnnNode *node, bool is_max, CnnDiag *d)
   }
   pg->is_max = is_max;
   pg->count_include_pad = include == 1;
-  node->params = pg;
+  pp->fn = cnn_pool_select (pg, cnn_cpu_level ());
+  node->params = pp;
 
   CnnValue *y = cnn_node_output (gr, node, 0);
   y->info = x->info;
@@ -120,37 +131,34 @@ avgpool_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
 }
 
 typedef struct {
-  const CnnPoolGeom *pg;
+  const PoolParams *pp;
   const float *x;
   float *y;
-  bool fast;
 } PoolJob;
 
 static void
 pool_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 {
   const PoolJob *j = ctx;
-  int64_t in_size = cnn_conv_geom_in_size (&j->pg->geom);
-  int64_t out_size = cnn_conv_geom_out_size (&j->pg->geom);
-  for (int64_t i = begin; i < end; i++) {
-    if (j->fast)
-      cnn_pool_plane (j->pg, j->x + i * in_size, j->y + i * out_size);
-    else
-      cnn_pool_plane_ref (j->pg, j->x + i * in_size, j->y + i * out_size);
-  }
+  const CnnPoolGeom *pg = &j->pp->pg;
+  int64_t in_size = cnn_conv_geom_in_size (&pg->geom);
+  int64_t out_size = cnn_conv_geom_out_size (&pg->geom);
+  for (int64_t i = begin; i < end; i++)
+    j->pp->fn (pg, j->x + i * in_size, j->y + i * out_size);
 }
 
 static CnnStatus
 window_pool_run (const CnnGraph *gr, const CnnNode *node,
     const CnnExec *exec, CnnDiag *d)
 {
-  const CnnPoolGeom *pg = node->params;
-  if (!pg)
+  const PoolParams *pp = node->params;
+  if (!pp)
     return cnn_fail (d, CNN_ERR_INVALID_MODEL, "%s was not prepared",
         node->op_type);
-  PoolJob j = { pg, cnn_exec_f32 (exec, node->inputs[0]),
-    cnn_exec_f32 (exec, node->outputs[0]), cnn_pool_fast_applies (pg) };
-  cnn_parallel_for (exec->pool, pg->geom.n * pg->geom.c, 4, pool_chunk, &j);
+  PoolJob j = { pp, cnn_exec_f32 (exec, node->inputs[0]),
+    cnn_exec_f32 (exec, node->outputs[0]) };
+  cnn_parallel_for (exec->pool, pp->pg.geom.n * pp->pg.geom.c, 4,
+      pool_chunk, &j);
   return CNN_OK;
 }
 
@@ -172,6 +180,7 @@ global_pool_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
 }
 
 typedef struct {
+  CnnGlobalPoolFn fn;
   const float *x;
   float *y;
   int64_t plane;
@@ -182,25 +191,8 @@ static void
 global_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 {
   const GlobalJob *j = ctx;
-  for (int64_t i = begin; i < end; i++) {
-    const float *p = j->x + i * j->plane;
-    if (j->is_max) {
-      float m = -INFINITY;
-      for (int64_t k = 0; k < j->plane; k++)
-        m = p[k] > m || isnan (p[k]) ? p[k] : m;
-      j->y[i] = m;
-    } else {
-      /* four partial sums in double: vectorisable and accurate */
-      double s[4] = { 0, 0, 0, 0 };
-      int64_t k = 0;
-      for (; k + 4 <= j->plane; k += 4)
-        for (int l = 0; l < 4; l++)
-          s[l] += p[k + l];
-      for (; k < j->plane; k++)
-        s[0] += p[k];
-      j->y[i] = (float) (((s[0] + s[1]) + (s[2] + s[3])) / (double) j->plane);
-    }
-  }
+  j->fn (j->x + begin * j->plane, j->plane, end - begin, j->is_max,
+      j->y + begin);
 }
 
 static CnnStatus
@@ -208,7 +200,8 @@ global_pool_run (const CnnGraph *gr, const CnnNode *node, bool is_max,
     const CnnExec *exec)
 {
   const CnnTensorInfo *xi = &gr->values[node->inputs[0]].info;
-  GlobalJob j = { cnn_exec_f32 (exec, node->inputs[0]),
+  GlobalJob j = { cnn_global_pool_select (cnn_cpu_level ()),
+    cnn_exec_f32 (exec, node->inputs[0]),
     cnn_exec_f32 (exec, node->outputs[0]), 1, is_max };
   for (int i = 2; i < xi->rank; i++)
     j.plane *= xi->dims[i];

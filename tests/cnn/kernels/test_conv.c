@@ -11,11 +11,20 @@
  *    1x1, depthwise (multiplier 1 and 2) and im2col paths, 1-D/2-D/3-D,
  *    position tiles and output-channel blocks,
  *    groups, strides, dilations, asymmetric pads, auto_pad, constant and
- *    run-time W, with and without bias, fused Relu/Clip/LeakyRelu: output
+ *    run-time W, with and without bias, fused Relu/Clip/LeakyRelu, and the
+ *    packed path's edges (several k blocks, channel counts and position
+ *    counts that are not multiples of the micro-tile; meson runs this at
+ *    every CPU level through CNN_CPU): output
  *    shape as computed here from the ONNX formulas, values against
  *    cnn_conv_ref (double accumulation) within 1e-4 relative + 1e-5 * taps
  *    absolute, and 1 thread vs 2 threads bitwise identical.
- * 3. Shape and type errors give the documented messages.
+ * 3. The residual Conv that graph_fuse.c makes of Conv + Add (domain
+ *    CNN_CONV_FUSED_DOMAIN, fourth input R) on every path (pgemm 1x1 and
+ *    im2col, B shared by channel blocks, Winograd, depthwise, the BLAS
+ *    paths at CNN_CPU=generic or with run-time W): act (conv + bias + R)
+ *    against cnn_conv_ref plus R, 1 vs 2 threads bitwise identical; the
+ *    plain Conv refuses a fourth input.
+ * 4. Shape and type errors give the documented messages.
  */
 #include "kernels/conv_geom.h"
 #include "kernels/depthwise.h"
@@ -85,6 +94,27 @@ static const ConvCase cases[] = {
     false },
   { "7x7 s2 p3 (stem)", 2, 1, 3, 16, 1, { 45, 37 }, { 7, 7 }, { 2, 2 },
     { 1, 1 }, { 3, 3, 3, 3 }, NULL, CNN_ACT_RELU, false, true, false },
+  /* packed path (AVX2 / AVX-512): k blocks, row and column remainders of
+   * the micro-tile, output-channel blocks, several tiles of positions */
+  { "3x3 64->13 9x11 (3 k blocks, odd channels)", 2, 1, 64, 13, 1,
+    { 9, 11 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_LEAKY_RELU, false, true, false },
+  { "1x1 300->20 7x7 (2 k blocks)", 2, 2, 300, 20, 1, { 7, 7 }, { 1, 1 },
+    { 1, 1 }, { 1, 1 }, { 0 }, NULL, CNN_ACT_CLIP, false, true, false },
+  { "3x3 s2 groups 2 30->70 15x13", 2, 1, 30, 70, 2, { 15, 13 }, { 3, 3 },
+    { 2, 2 }, { 1, 1 }, { 1, 0, 0, 1 }, NULL, CNN_ACT_RELU, false, true,
+    false },
+  { "3x3 d2 130->200 6x6 (channel blocks)", 2, 1, 130, 200, 1, { 6, 6 },
+    { 3, 3 }, { 1, 1 }, { 2, 2 }, { 2, 2, 2, 2 }, NULL, CNN_ACT_NONE, false,
+    true, false },
+  { "3x3 groups 2 64->128 7x7 (B packed once, shared)", 2, 1, 64, 128, 2,
+    { 7, 7 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_RELU, false, true, false },
+  { "3x3 32->24 31x29 (Winograd, edge tiles)", 2, 2, 32, 24, 1, { 31, 29 },
+    { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 2, 0, 1 }, NULL, CNN_ACT_CLIP, false,
+    true, false },
+  { "1x1 24->40 61x37 (many tiles)", 2, 1, 24, 40, 1, { 61, 37 }, { 1, 1 },
+    { 1, 1 }, { 1, 1 }, { 0 }, NULL, CNN_ACT_RELU, false, false, false },
 };
 
 /* Output size and begin pad of one axis, from the ONNX spec. */
@@ -238,6 +268,88 @@ test_kernels (void)
   free (w);
 }
 
+/* A residual Conv, 2-D square: c -> oc channels on hw x hw, k x k kernel,
+ * stride, symmetric pad, group; fused Relu. */
+static void
+residual_case (const char *what, int64_t c, int64_t oc, int64_t group,
+    int64_t hw, int64_t k, int64_t stride, int64_t pad, bool w_runtime,
+    uint32_t seed)
+{
+  int64_t out = (hw + 2 * pad - k) / stride + 1;
+  CnnConvGeom g = { .n = 1, .c = c, .oc = oc, .group = group,
+    .in = { 1, hw, hw }, .out = { 1, out, out }, .k = { 1, k, k },
+    .stride = { 1, stride, stride }, .dil = { 1, 1, 1 },
+    .pad = { 0, pad, pad } };
+  int64_t xd[4] = { 1, c, hw, hw }, wd[4] = { oc, c / group, k, k };
+  int64_t yd[4] = { 1, oc, out, out }, bd[1] = { oc };
+  size_t nx = (size_t) (c * hw * hw), nw = (size_t) (oc * c / group * k * k);
+  size_t ny = (size_t) (oc * out * out);
+  float *x = h_rand_array (nx, seed), *w = h_rand_array (nw, seed + 1);
+  float *b = h_rand_array ((size_t) oc, seed + 2);
+  float *r = h_rand_array (ny, seed + 3);
+  float *ref = malloc (ny * 4), *y1 = malloc (ny * 4), *y2 = malloc (ny * 4);
+  cnn_conv_ref (&g, x, w, b, ref);
+  for (size_t i = 0; i < ny; i++)
+    ref[i] += r[i];
+  apply_act (ref, ny, CNN_ACT_RELU);
+
+  CnnGraph gr;
+  cnn_graph_init (&gr);
+  int in[4] = { h_value (&gr, "X", CNN_VALUE_INPUT, 4, xd, NULL),
+    h_value (&gr, "W", w_runtime ? CNN_VALUE_INPUT : CNN_VALUE_CONST, 4, wd,
+        w_runtime ? NULL : w),
+    h_value (&gr, "B", CNN_VALUE_CONST, 1, bd, b),
+    h_value (&gr, "R", CNN_VALUE_INPUT, 4, yd, NULL) };
+  int yv = h_value (&gr, "Y", CNN_VALUE_ACT, 0, NULL, NULL);
+  int ni = h_node (&gr, cnn_ops_conv, "Conv", 4, in, 1, &yv);
+  CnnNode *node = &gr.nodes[ni];
+  int64_t pads[4] = { pad, pad, pad, pad }, strides[2] = { stride, stride };
+  h_attr_int (node, "group", group);
+  h_attr_ints (node, "pads", 4, pads);
+  h_attr_ints (node, "strides", 2, strides);
+  node->act = (CnnFusedAct) { CNN_ACT_RELU, 0, 0 };
+  CnnDiag d;
+  /* a plain Conv does not take a fourth input */
+  CHECK_MSG (h_prepare (&gr, ni, &d) == CNN_ERR_INVALID_MODEL, "%s: plain "
+      "Conv accepted 4 inputs", what);
+  free (node->domain);
+  node->domain = strdup (CNN_CONV_FUSED_DOMAIN);
+  CnnStatus st = h_prepare (&gr, ni, &d);
+  CHECK_MSG (st == CNN_OK, "%s: prepare: %s", what, d.message);
+  if (st == CNN_OK) {
+    float *inputs[4] = { x, w_runtime ? w : NULL, NULL, r };
+    CHECK (h_run (&gr, ni, 1, inputs, &y1, &d) == CNN_OK);
+    CHECK (h_run (&gr, ni, 2, inputs, &y2, &d) == CNN_OK);
+    CHECK_CLOSE (y1, ref, ny, 1e-4, 1e-5 * (double) (wd[1] * k * k));
+    CHECK_MSG (memcmp (y1, y2, ny * 4) == 0, "%s: 1 and 2 threads differ",
+        what);
+  }
+  cnn_graph_clear (&gr);
+  free (x);
+  free (w);
+  free (b);
+  free (r);
+  free (ref);
+  free (y1);
+  free (y2);
+}
+
+static void
+test_residual (void)
+{
+  residual_case ("residual 1x1 40->72 9x9", 40, 72, 1, 9, 1, 1, 0, false, 1);
+  residual_case ("residual 3x3 s2 24->40 15x15", 24, 40, 1, 15, 3, 2, 1,
+      false, 2);
+  residual_case ("residual 3x3 64->128 7x7 (shared B)", 64, 128, 1, 7, 3, 1,
+      1, false, 3);
+  residual_case ("residual 3x3 32->32 30x30 (Winograd)", 32, 32, 1, 30, 3,
+      1, 1, false, 4);
+  residual_case ("residual depthwise 3x3 12 11x11", 12, 12, 12, 11, 3, 1, 1,
+      false, 5);
+  residual_case ("residual 3x3 run-time W 8->12 10x10", 8, 12, 1, 10, 3, 1,
+      1, true, 6);
+}
+
 /* Prepares a Conv with X dims xd and W dims wd (rank 4) and attributes
  * from setup; checks the status and that the message contains expect. */
 static void
@@ -282,6 +394,7 @@ main (void)
   test_kernels ();
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run_case (&cases[i], 100 + (uint32_t) i);
+  test_residual ();
   test_errors ();
   return check_summary ("conv");
 }

@@ -1,0 +1,393 @@
+/* conv_fast.c — the pgemm and Winograd convolution drivers (see
+ * conv_fast.h).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Scratch layout: tiled pgemm: per thread [B buffer | A slice buffer];
+ * shared B: [whole packed B | A slice buffer per thread]; Winograd:
+ * [U | V | M | per thread (B buffer | A slice buffer)].
+ */
+#include "conv_fast.h"
+#include "epilogue.h"
+#include "im2col.h"
+#include "winograd.h"
+
+#include <string.h>
+
+/* Below this many flops (about 80 us on one core) a convolution is one
+ * work item: handing half of it to a pool thread that has gone to sleep
+ * costs tens of microseconds on a loaded machine, more than it saves. */
+#define SERIAL_FLOPS ((int64_t) 8 << 20)
+
+/* Work items wanted per convolution (above SERIAL_FLOPS). */
+#define MIN_ITEMS 4
+
+/* Bytes of one packed B block (k block x tile): it stays in L2. */
+#define B_BUDGET ((int64_t) 192 << 10)
+
+/* Winograd is worth it with at least this many 2x2 tiles per image:
+ * below, the per-run filter transform (16 x oc x c values) and the
+ * input and output transforms cost more than the multiplications saved
+ * (measured on ResNet layers: 56x56 and 28x28 gain, 14x14 loses); and with
+ * at least this many input and output channels. */
+#define WINO_MIN_TILES 128
+#define WINO_MIN_CHANNELS 16
+
+static int64_t
+round_up (int64_t v, int64_t m)
+{
+  return (v + m - 1) / m * m;
+}
+
+static int64_t
+k_rows (const CnnConvGeom *g)
+{
+  return g->c / g->group * cnn_conv_geom_k_size (g);
+}
+
+/* Positions per tile for a sum over k rows: multiples of nr whose B block
+ * fits B_BUDGET, equal tiles over n positions. */
+static int64_t
+budget_tile (const CnnConvFast *f, int64_t k, int64_t n, int64_t tiles_min)
+{
+  int64_t nr = f->pg.nr, kc = k < CNN_PGEMM_KC ? k : CNN_PGEMM_KC;
+  int64_t tile = B_BUDGET / (4 * kc) / nr * nr;
+  tile = tile < nr ? nr : tile;
+  int64_t tiles = (n + tile - 1) / tile;
+  tiles = tiles < tiles_min ? tiles_min : tiles;
+  tile = round_up ((n + tiles - 1) / tiles, nr);
+  return tile < n ? tile : n;
+}
+
+/* Tiles, then (while there are fewer than MIN_ITEMS items) blocks of
+ * output channels (multiples of mr, at least 4 panels), then smaller
+ * tiles. */
+static void
+plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
+{
+  int64_t nr = f->pg.nr, mr = f->pg.mr, ocg = g->oc / g->group;
+  int64_t rows = k_rows (g), positions = cnn_conv_geom_out_size (g);
+  int64_t outer = g->n * g->group;
+  int64_t want = 2 * ocg * rows * positions * outer < SERIAL_FLOPS
+      ? 1 : MIN_ITEMS;
+  int64_t tile = budget_tile (f, rows, positions, 1);
+  int64_t tiles = (positions + tile - 1) / tile, parts = 1;
+  if (outer * tiles < want) {
+    parts = (want + outer * tiles - 1) / (outer * tiles);
+    if (parts > ocg / (4 * mr))
+      parts = ocg / (4 * mr);
+    parts = parts < 1 ? 1 : parts;
+  }
+  f->mblock = round_up ((ocg + parts - 1) / parts, mr);
+  parts = (ocg + f->mblock - 1) / f->mblock;
+  if (outer * tiles * parts < want) {
+    int64_t more = (want + outer * parts - 1) / (outer * parts);
+    tiles = more < positions / nr ? more : positions / nr;
+    tile = budget_tile (f, rows, positions, tiles < 1 ? 1 : tiles);
+  }
+  f->tile = tile;
+  f->shared_b = tile == positions && f->mblock < ocg;
+}
+
+static bool
+plan_winograd (CnnConvFast *f, const CnnConvGeom *g)
+{
+  if (!cnn_winograd_applies (g) || g->c < WINO_MIN_CHANNELS
+      || g->oc < WINO_MIN_CHANNELS
+      || cnn_winograd_tiles (g) < WINO_MIN_TILES)
+    return false;
+  int64_t tiles = cnn_winograd_tiles (g);
+  f->winograd = true;
+  f->wino_u = CNN_WINO_E * cnn_winograd_plane (g->oc * g->c);
+  f->wino_v = CNN_WINO_E * cnn_winograd_plane (g->c * tiles);
+  f->wino_m = CNN_WINO_E * cnn_winograd_plane (g->oc * tiles);
+  /* GEMM items: (element, tile of tiles), all output channels each */
+  f->tile = budget_tile (f, g->c, tiles, 1);
+  f->mblock = g->oc;
+  return true;
+}
+
+bool
+cnn_conv_fast_init (CnnConvFast *f, const CnnConvGeom *g, bool one,
+    CnnCpuLevel level)
+{
+  memset (f, 0, sizeof *f);
+  if (!cnn_pgemm_init (&f->pg, level))
+    return false;
+  f->one = one;
+  if (!plan_winograd (f, g))
+    plan_pgemm (f, g);
+  return true;
+}
+
+static size_t
+abuf_bytes (const CnnConvFast *f)
+{
+  return (size_t) round_up (cnn_pgemm_a_floats (&f->pg) * 4, 64);
+}
+
+static size_t
+bbuf_bytes (const CnnConvFast *f, int64_t rows)
+{
+  return (size_t) round_up (cnn_pgemm_b_floats (&f->pg, rows, f->tile) * 4,
+      64);
+}
+
+static size_t
+shared_b_bytes (const CnnConvFast *f, const CnnConvGeom *g)
+{
+  return (size_t) round_up (cnn_pgemm_b_all_floats (&f->pg, k_rows (g),
+          f->tile) * 4, 64);
+}
+
+size_t
+cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
+    int threads)
+{
+  size_t n = (size_t) (threads > 1 ? threads : 1);
+  if (f->winograd)
+    return (size_t) (f->wino_u + f->wino_v + f->wino_m) * 4
+        + (bbuf_bytes (f, g->c) + abuf_bytes (f)) * n;
+  if (f->shared_b)
+    return shared_b_bytes (f, g) + abuf_bytes (f) * n;
+  return (bbuf_bytes (f, k_rows (g)) + abuf_bytes (f)) * n;
+}
+
+/* ---- tiled pgemm -------------------------------------------------------- */
+
+typedef struct {
+  const CnnConvFast *f;
+  const CnnConvGeom *g;
+  CnnConvIO io;
+  char *scratch;
+  size_t stride;                /* per-thread scratch bytes */
+  int64_t tiles, mblocks;
+  int64_t img_group;            /* shared B: image * group + group */
+  float *u, *v, *m;             /* Winograd */
+} Job;
+
+/* The B packer's view of one group's input. */
+typedef struct {
+  const CnnConvGeom *g;
+  const float *x;
+  bool one;
+} PackCtx;
+
+static void
+pack_b (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
+    float *dst)
+{
+  const PackCtx *pc = ctx;
+  if (pc->one)
+    cnn_pack_rows_panels (pc->x, cnn_conv_geom_out_size (pc->g), k0, kc, p0,
+        len, nr, dst);
+  else
+    cnn_im2col_panels (pc->g, pc->x, k0, kc, p0, len, nr, dst);
+}
+
+/* Rows, positions and channel offsets of (image, group) ig. */
+static void
+group_view (const Job *j, int64_t ig, PackCtx *pc, int64_t *y_off)
+{
+  const CnnConvGeom *g = j->g;
+  int64_t cg = g->c / g->group, ocg = g->oc / g->group;
+  int64_t img = ig / g->group, gi = ig % g->group;
+  pc->g = g;
+  pc->x = j->io.x + (img * g->c + gi * cg) * cnn_conv_geom_in_size (g);
+  pc->one = j->f->one;
+  *y_off = (img * g->oc + gi * ocg) * cnn_conv_geom_out_size (g);
+}
+
+/* Channels [m0, m0 + mlen) of the group at y_off, positions [p0, + len). */
+static void
+gemm_block (const Job *j, const PackCtx *pc, int64_t y_off, int64_t m0,
+    int64_t mlen, int64_t p0, int64_t len, float *bbuf, float *abuf)
+{
+  const CnnConvGeom *g = j->g;
+  int64_t rows = k_rows (g), positions = cnn_conv_geom_out_size (g);
+  int64_t oc0 = y_off / positions % g->oc + m0;
+  int64_t off = y_off + m0 * positions + p0;
+  cnn_pgemm_block (&j->f->pg, mlen, rows, j->io.w + oc0 * rows, rows,
+      pc ? pack_b : NULL, (void *) pc, p0, len, j->io.y + off, positions,
+      j->io.bias ? j->io.bias + oc0 : NULL,
+      j->io.res ? j->io.res + off : NULL, positions, j->io.act, bbuf, abuf);
+}
+
+static void
+tiled_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  const CnnConvGeom *g = j->g;
+  int64_t positions = cnn_conv_geom_out_size (g), ocg = g->oc / g->group;
+  int64_t tile = j->f->tile, mblock = j->f->mblock;
+  float *bbuf = (float *) (j->scratch + j->stride * (size_t) thread);
+  float *abuf = (float *) ((char *) bbuf + bbuf_bytes (j->f, k_rows (g)));
+  for (int64_t i = begin; i < end; i++) {
+    int64_t mb = i % j->mblocks, rest = i / j->mblocks;
+    int64_t t = rest % j->tiles, ig = rest / j->tiles;
+    int64_t p0 = t * tile, m0 = mb * mblock, y_off;
+    PackCtx pc;
+    group_view (j, ig, &pc, &y_off);
+    gemm_block (j, &pc, y_off, m0, ocg - m0 < mblock ? ocg - m0 : mblock, p0,
+        positions - p0 < tile ? positions - p0 : tile, bbuf, abuf);
+  }
+}
+
+/* ---- pgemm with B packed once and shared -------------------------------- */
+
+/* k blocks [begin, end) of (image, group) j->img_group. */
+static void
+prepack_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  int64_t rows = k_rows (j->g), kc = cnn_pgemm_kc (rows), y_off;
+  int64_t positions = cnn_conv_geom_out_size (j->g), nr = j->f->pg.nr;
+  PackCtx pc;
+  group_view (j, j->img_group, &pc, &y_off);
+  for (int64_t i = begin; i < end; i++) {
+    int64_t k0 = i * kc, n = rows - k0 < kc ? rows - k0 : kc;
+    pack_b (&pc, k0, n, 0, positions, (int) nr,
+        (float *) j->scratch + k0 * round_up (positions, nr));
+  }
+}
+
+/* Channel blocks [begin, end) of (image, group) j->img_group. */
+static void
+shared_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  int64_t ocg = j->g->oc / j->g->group, mblock = j->f->mblock, y_off;
+  PackCtx pc;
+  group_view (j, j->img_group, &pc, &y_off);
+  float *abuf = (float *) (j->scratch + shared_b_bytes (j->f, j->g)
+      + j->stride * (size_t) thread);
+  for (int64_t mb = begin; mb < end; mb++) {
+    int64_t m0 = mb * mblock;
+    gemm_block (j, NULL, y_off, m0, ocg - m0 < mblock ? ocg - m0 : mblock,
+        0, cnn_conv_geom_out_size (j->g), (float *) j->scratch, abuf);
+  }
+}
+
+static void
+shared_run (Job *j, CnnThreadPool *pool)
+{
+  const CnnConvGeom *g = j->g;
+  int64_t rows = k_rows (g), kc = cnn_pgemm_kc (rows);
+  j->stride = abuf_bytes (j->f);
+  for (j->img_group = 0; j->img_group < g->n * g->group; j->img_group++) {
+    cnn_parallel_for (pool, (rows + kc - 1) / kc, 1, prepack_chunk, j);
+    cnn_parallel_for (pool, j->mblocks, 1, shared_chunk, j);
+  }
+}
+
+/* ---- Winograd (each step split by channel or GEMM item) ----------------- */
+
+static void
+wino_weights_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  cnn_winograd_weights (j->g, j->io.w, begin, end, j->u);
+}
+
+static void
+wino_input_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  cnn_winograd_input (j->g, j->io.x, begin, end, j->v);
+}
+
+static void
+wino_output_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  cnn_winograd_output (j->g, j->m, j->io.bias, j->io.res ? NULL : j->io.act,
+      begin, end, j->io.y);
+  if (!j->io.res)
+    return;
+  int64_t plane = cnn_conv_geom_out_size (j->g);
+  for (int64_t o = begin; o < end; o++)
+    cnn_residual_bias_act (j->io.y + o * plane, j->io.res + o * plane, plane,
+        0.0f, j->io.act);
+}
+
+/* A plain row-major B (rows ld floats apart): V_e. */
+typedef struct {
+  const float *b;
+  int64_t ld;
+} RowsSrc;
+
+static void
+pack_rows (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
+    float *dst)
+{
+  const RowsSrc *rs = ctx;
+  cnn_pack_rows_panels (rs->b, rs->ld, k0, kc, p0, len, nr, dst);
+}
+
+/* GEMM items (element e, tile t): M_e = U_e x V_e. */
+static void
+wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  const CnnConvFast *f = j->f;
+  const CnnConvGeom *g = j->g;
+  int64_t tiles = cnn_winograd_tiles (g), tile = f->tile;
+  float *bbuf = (float *) (j->scratch + j->stride * (size_t) thread);
+  float *abuf = (float *) ((char *) bbuf + bbuf_bytes (f, g->c));
+  for (int64_t i = begin; i < end; i++) {
+    int64_t e = i / j->tiles, p0 = i % j->tiles * tile;
+    int64_t len = tiles - p0 < tile ? tiles - p0 : tile;
+    RowsSrc src = { j->v + e * (f->wino_v / CNN_WINO_E), tiles };
+    cnn_pgemm_block (&f->pg, g->oc, g->c,
+        j->u + e * (f->wino_u / CNN_WINO_E), g->c, pack_rows, &src, p0, len,
+        j->m + e * (f->wino_m / CNN_WINO_E) + p0, tiles, NULL, NULL, tiles,
+        NULL, bbuf, abuf);
+  }
+}
+
+static void
+wino_run (Job *j, CnnThreadPool *pool)
+{
+  const CnnConvFast *f = j->f;
+  const CnnConvGeom *g = j->g;
+  int64_t in_size = g->c * cnn_conv_geom_in_size (g);
+  int64_t out_size = g->oc * cnn_conv_geom_out_size (g);
+  j->u = (float *) j->scratch;
+  j->v = j->u + f->wino_u;
+  j->m = j->v + f->wino_v;
+  j->scratch = (char *) (j->m + f->wino_m);
+  j->stride = bbuf_bytes (f, g->c) + abuf_bytes (f);
+  j->tiles = (cnn_winograd_tiles (g) + f->tile - 1) / f->tile;
+  CnnConvIO io = j->io;
+  cnn_parallel_for (pool, g->oc, 1, wino_weights_chunk, j);
+  for (int64_t img = 0; img < g->n; img++) {
+    j->io.x = io.x + img * in_size;
+    j->io.y = io.y + img * out_size;
+    j->io.res = io.res ? io.res + img * out_size : NULL;
+    cnn_parallel_for (pool, g->c, 1, wino_input_chunk, j);
+    cnn_parallel_for (pool, CNN_WINO_E * j->tiles, 1, wino_gemm_chunk, j);
+    cnn_parallel_for (pool, g->oc, 1, wino_output_chunk, j);
+  }
+}
+
+void
+cnn_conv_fast_run (const CnnConvFast *f, const CnnConvGeom *g,
+    const CnnConvIO *io, CnnThreadPool *pool, void *scratch)
+{
+  int64_t ocg = g->oc / g->group, positions = cnn_conv_geom_out_size (g);
+  Job j = { .f = f, .g = g, .io = *io, .scratch = scratch };
+  if (f->winograd) {
+    wino_run (&j, pool);
+    return;
+  }
+  j.mblocks = (ocg + f->mblock - 1) / f->mblock;
+  if (f->shared_b) {
+    shared_run (&j, pool);
+    return;
+  }
+  j.tiles = (positions + f->tile - 1) / f->tile;
+  j.stride = bbuf_bytes (f, k_rows (g)) + abuf_bytes (f);
+  cnn_parallel_for (pool, g->n * g->group * j.tiles * j.mblocks, 1,
+      tiled_chunk, &j);
+}

@@ -1,0 +1,66 @@
+/* conv_fast.h — convolution on the packed-B GEMM and Winograd kernels
+ * (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The fast paths of ops/conv.c for CPUs with AVX2 or AVX-512, with the
+ * geometry of conv_geom.h (any groups, strides, dilations, pads, 1-3-D):
+ *  - Winograd F(2x2, 3x3) (winograd.h) for single-group 3x3 stride-1
+ *    convolutions with enough output tiles;
+ *  - otherwise pgemm (pgemm.h): per (image, group, tile of output
+ *    positions, block of output channels) the input is packed straight
+ *    into B panels (a copy for a 1x1 stride-1 kernel, im2col otherwise)
+ *    and the micro-kernel reads W in place and applies bias, residual and
+ *    activation at its store. When all positions fit one tile but the
+ *    channels are split (small late layers), B is packed once, in
+ *    parallel, and every channel block reads it.
+ * cnn_conv_fast_init plans from the geometry only (tile sizes, channel
+ * blocks, algorithm), so the work items and every sum's order, hence the
+ * output bits, are the same for any thread count. cnn_conv_fast_run
+ * splits the items over the pool with cnn_parallel_for and allocates
+ * nothing: scratch holds cnn_conv_fast_scratch bytes (64-byte aligned).
+ */
+#ifndef CNN_KERNELS_CONV_FAST_H
+#define CNN_KERNELS_CONV_FAST_H
+
+#include "conv_geom.h"
+#include "cpu.h"
+#include "pgemm.h"
+#include "threadpool.h"
+#include "../ir.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+  CnnPgemm pg;
+  bool one;                     /* 1x1 stride 1: B is X itself */
+  bool winograd;
+  bool shared_b;                /* one tile, several channel blocks */
+  int64_t tile, mblock;         /* positions (Winograd: tiles) per item,
+                                 * output channels per item */
+  int64_t wino_u, wino_v, wino_m; /* Winograd: floats of U, V, M */
+} CnnConvFast;
+
+/* The tensors of one run: x (n, c, in...), w (oc, c / group, k...),
+ * bias (oc) or NULL, res (the output's shape) or NULL, y (n, oc, out...);
+ * y = act (conv (x, w) + bias + res). */
+typedef struct {
+  const float *x, *w, *bias, *res;
+  float *y;
+  const CnnFusedAct *act;
+} CnnConvIO;
+
+/* Plans g at CPU level `level`; false when the level has no micro-kernel
+ * (the caller keeps its BLAS path). one: 1x1x1 kernel, stride 1, no pad. */
+bool cnn_conv_fast_init (CnnConvFast *f, const CnnConvGeom *g, bool one,
+    CnnCpuLevel level);
+
+size_t cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
+    int threads);
+
+void cnn_conv_fast_run (const CnnConvFast *f, const CnnConvGeom *g,
+    const CnnConvIO *io, CnnThreadPool *pool, void *scratch);
+
+#endif /* CNN_KERNELS_CONV_FAST_H */

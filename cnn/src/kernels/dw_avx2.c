@@ -1,0 +1,237 @@
+/* dw_avx2.c — depthwise convolution with AVX2 + FMA (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Compiled with -mavx2 -mfma; call only through cnn_depthwise_select ()
+ * (depthwise.h), which checks the CPU and cnn_depthwise_simd_applies
+ * (dilation 1, column stride 1 or 2).
+ *
+ * Shapes as in depthwise.h: x is (in[1], in[2]), w is (k[1], k[2]), out is
+ * (out[1], out[2]). The same scheme as dw_avx512.c with 8 lanes: the
+ * output row is cut into chunks of 8 columns; per chunk and filter column
+ * a lane mask says which input columns are inside the row. Full chunks
+ * use plain loads, partial ones vmaskmovps (which never touches masked
+ * lanes), so borders share the interior code. At column stride 2 a chunk
+ * reads 16 inputs and keeps the even ones (shuffle + permute). Each output
+ * is bias + taps in (kh, kw) order with FMA, then the fused activation.
+ */
+#include "depthwise.h"
+
+#include <immintrin.h>
+
+/* Lanes l in [lo, hi) of an 8-lane mask vector; *full when all 8 are. */
+static inline __m256i
+lanes (int64_t lo, int64_t hi)
+{
+  const __m256i idx = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  lo = lo < -1 ? -1 : lo > 9 ? 9 : lo;
+  hi = hi < -1 ? -1 : hi > 9 ? 9 : hi;
+  return _mm256_and_si256 (
+      _mm256_cmpgt_epi32 (idx, _mm256_set1_epi32 ((int) lo - 1)),
+      _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) hi), idx));
+}
+
+static inline __m256
+act8 (__m256 v, const CnnFusedAct *act)
+{
+  switch (act ? act->kind : CNN_ACT_NONE) {
+    case CNN_ACT_RELU:          /* max (0, v) keeps NaN, as epilogue.h */
+      return _mm256_max_ps (_mm256_setzero_ps (), v);
+    case CNN_ACT_CLIP:
+      return _mm256_min_ps (_mm256_set1_ps (act->beta),
+          _mm256_max_ps (_mm256_set1_ps (act->alpha), v));
+    case CNN_ACT_LEAKY_RELU: {
+      __m256 neg = _mm256_cmp_ps (v, _mm256_setzero_ps (), _CMP_LT_OQ);
+      return _mm256_blendv_ps (v, _mm256_mul_ps (v,
+              _mm256_set1_ps (act->alpha)), neg);
+    }
+    case CNN_ACT_NONE:
+    default:
+      return v;
+  }
+}
+
+/* Input columns under a chunk, per filter column kw: lanes of the first
+ * (m0) and second (m1, stride 2 only) 8 inputs, and whether all lanes of
+ * both are inside the row. */
+typedef struct {
+  __m256i m0, m1;
+  bool full;
+} TapMask;
+
+static inline void
+chunk_masks (const CnnConvGeom *g, int64_t j0, int64_t n, int kw_n, int sw,
+    TapMask *t)
+{
+  for (int kw = 0; kw < kw_n; kw++) {
+    int64_t start = j0 * sw - g->pad[2] + kw;
+    int64_t hi = g->in[2] - start, last = (int64_t) sw * (n - 1) + 1;
+    hi = hi < last ? hi : last;
+    t[kw].m0 = lanes (-start, hi);
+    t[kw].m1 = lanes (-start - 8, hi - 8);
+    t[kw].full = start >= 0 && hi >= 8 * sw - (sw - 1) && n == 8;
+  }
+}
+
+/* Even elements of a ++ b. */
+static inline __m256
+evens (__m256 a, __m256 b)
+{
+  __m256 t = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (2, 0, 2, 0));
+  return _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (t),
+          _MM_SHUFFLE (3, 1, 2, 0)));
+}
+
+/* Odd elements of a ++ b. */
+static inline __m256
+odds (__m256 a, __m256 b)
+{
+  __m256 t = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (3, 1, 3, 1));
+  return _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (t),
+          _MM_SHUFFLE (3, 1, 2, 0)));
+}
+
+static inline __attribute__ ((always_inline)) __m256
+load_tap (const float *p, const TapMask *t, int sw)
+{
+  if (sw == 1)
+    return t->full ? _mm256_loadu_ps (p) : _mm256_maskload_ps (p, t->m0);
+  if (t->full)      /* the first 8 inputs are inside the row */
+    return evens (_mm256_loadu_ps (p), _mm256_maskload_ps (p + 8, t->m1));
+  return evens (_mm256_maskload_ps (p, t->m0),
+      _mm256_maskload_ps (p + 8, t->m1));
+}
+
+static inline __attribute__ ((always_inline)) void
+plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
+    const int sw)
+{
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t sh = g->stride[1], ph = g->pad[1], pw = g->pad[2];
+  TapMask t[64];
+
+  for (int64_t j0 = 0; j0 < ow_n; j0 += 8) {
+    int64_t n = ow_n - j0 < 8 ? ow_n - j0 : 8;
+    __m256i store = lanes (0, n);
+    chunk_masks (g, j0, n, kw_n, sw, t);
+    for (int64_t oh = 0; oh < oh_n; oh++) {
+      __m256 acc = _mm256_set1_ps (bias);
+      for (int kh = 0; kh < kh_n; kh++) {
+        int64_t ih = oh * sh - ph + kh;
+        if (ih < 0 || ih >= h)
+          continue;
+        const float *r = x + ih * wd + (j0 * sw - pw);
+        const float *wr = w + kh * kw_n;
+        for (int kw = 0; kw < kw_n; kw++)
+          acc = _mm256_fmadd_ps (load_tap (r + kw, &t[kw], sw),
+              _mm256_set1_ps (wr[kw]), acc);
+      }
+      acc = act8 (acc, act);
+      if (n == 8)
+        _mm256_storeu_ps (out + oh * ow_n + j0, acc);
+      else
+        _mm256_maskstore_ps (out + oh * ow_n + j0, store, acc);
+    }
+  }
+}
+
+/* Rows of RB outputs at a time when the row and column strides are equal
+ * (s) and kh_n, kw_n, s are constants (see dw_avx512.c): each input row
+ * is loaded once per block and feeds every output row of the block it
+ * reaches; the RB accumulators are independent FMA chains. At stride 2
+ * the 16 inputs from column kw give taps kw (evens) and kw + 1 (odds). */
+#define RB 4
+
+static inline __attribute__ ((always_inline)) void
+block8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
+    const int s)
+{
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t ph = g->pad[1], pw = g->pad[2];
+  TapMask t[8], tp[4];
+
+  for (int64_t j0 = 0; j0 < ow_n; j0 += 8) {
+    int64_t n = ow_n - j0 < 8 ? ow_n - j0 : 8;
+    __m256i store = lanes (0, n);
+    chunk_masks (g, j0, n, kw_n, s, t);
+    for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
+      int64_t start = j0 * 2 - pw + kw, hi = wd - start;
+      hi = hi < 2 * n ? hi : 2 * n;
+      tp[kw / 2].m0 = lanes (-start, hi);
+      tp[kw / 2].m1 = lanes (-start - 8, hi - 8);
+      tp[kw / 2].full = start >= 0 && hi >= 16;
+    }
+    for (int64_t oh = 0; oh < oh_n; oh += RB) {
+      __m256 acc[RB];
+      for (int q = 0; q < RB; q++)
+        acc[q] = _mm256_set1_ps (bias);
+#pragma GCC unroll 16
+      for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
+        int64_t ih = oh * s - ph + rr;
+        if (ih < 0 || ih >= h)
+          continue;
+        const float *r = x + ih * wd + (j0 * s - pw);
+        __m256 v[8];
+#pragma GCC unroll 8
+        for (int kw = 0; kw < kw_n; kw++) {
+          if (s == 1) {
+            v[kw] = load_tap (r + kw, &t[kw], 1);
+          } else if (kw % 2 == 0) {
+            const TapMask *pm = &tp[kw / 2];
+            __m256 a = pm->full ? _mm256_loadu_ps (r + kw)
+                : _mm256_maskload_ps (r + kw, pm->m0);
+            __m256 b = pm->full ? _mm256_loadu_ps (r + kw + 8)
+                : _mm256_maskload_ps (r + kw + 8, pm->m1);
+            v[kw] = evens (a, b);
+            if (kw + 1 < kw_n)
+              v[kw + 1] = odds (a, b);
+          }
+        }
+#pragma GCC unroll 4
+        for (int q = 0; q < RB; q++) {
+          int kh = rr - q * s;
+          if (kh < 0 || kh >= kh_n)
+            continue;
+#pragma GCC unroll 8
+          for (int kw = 0; kw < kw_n; kw++)
+            acc[q] = _mm256_fmadd_ps (v[kw],
+                _mm256_set1_ps (w[kh * kw_n + kw]), acc[q]);
+        }
+      }
+      for (int q = 0; q < RB && oh + q < oh_n; q++) {
+        __m256 y = act8 (acc[q], act);
+        if (n == 8)
+          _mm256_storeu_ps (out + (oh + q) * ow_n + j0, y);
+        else
+          _mm256_maskstore_ps (out + (oh + q) * ow_n + j0, store, y);
+      }
+    }
+  }
+}
+
+void
+cnn_depthwise_plane_avx2 (const CnnConvGeom *g, const float *x,
+    const float *w, float bias, const CnnFusedAct *act, float *out)
+{
+  int kh_n = (int) g->k[1], kw_n = (int) g->k[2];
+  bool s1 = g->stride[2] == 1;
+  bool same = g->stride[1] == g->stride[2];
+  bool k3 = kh_n == 3 && kw_n == 3, k5 = kh_n == 5 && kw_n == 5;
+  if (k3 && s1 && same)
+    block8 (g, x, w, bias, act, out, 3, 3, 1);
+  else if (k3 && same)
+    block8 (g, x, w, bias, act, out, 3, 3, 2);
+  else if (k5 && s1 && same)
+    block8 (g, x, w, bias, act, out, 5, 5, 1);
+  else if (k5 && same)
+    block8 (g, x, w, bias, act, out, 5, 5, 2);
+  else if (s1)
+    plane8 (g, x, w, bias, act, out, kh_n, kw_n, 1);
+  else
+    plane8 (g, x, w, bias, act, out, kh_n, kw_n, 2);
+}

@@ -1,0 +1,342 @@
+/* dw_avx512.c — depthwise convolution with AVX-512 (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Compiled with -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma; call
+ * only through cnn_depthwise_select () (depthwise.h), which checks the CPU
+ * and cnn_depthwise_simd_applies (dilation 1, column stride 1 or 2).
+ *
+ * Shapes as in depthwise.h: x is (in[1], in[2]), w is (k[1], k[2]), out is
+ * (out[1], out[2]). The output row is cut into chunks of 16 columns
+ * (8 when the row is at most 8 wide, so 7x7 planes do not waste half of
+ * every vector). For each chunk and filter column kw, one mask tells which
+ * of the input columns under the chunk are inside the row; masked loads
+ * read only those (others are 0, like the zero padding), so the borders
+ * and the ragged end of the row take the same code as the interior. At
+ * column stride 2 a chunk reads 32 consecutive inputs and keeps the even
+ * ones (vpermt2ps). Each output is bias + taps in (kh, kw) order with
+ * FMA, then the fused activation, then a masked store.
+ */
+#include "depthwise.h"
+
+#include <immintrin.h>
+
+/* Bits [lo, hi) of a 32-bit mask (lo, hi clamped to [0, 32]). */
+static inline uint32_t
+bits (int64_t lo, int64_t hi)
+{
+  lo = lo < 0 ? 0 : lo;
+  hi = hi > 32 ? 32 : hi;
+  if (hi <= lo)
+    return 0;
+  return (uint32_t) (((uint64_t) 1 << hi) - ((uint64_t) 1 << lo));
+}
+
+static inline __m512
+act16 (__m512 v, const CnnFusedAct *act)
+{
+  switch (act ? act->kind : CNN_ACT_NONE) {
+    case CNN_ACT_RELU:          /* max (0, v) keeps NaN, as epilogue.h */
+      return _mm512_max_ps (_mm512_setzero_ps (), v);
+    case CNN_ACT_CLIP:
+      return _mm512_min_ps (_mm512_set1_ps (act->beta),
+          _mm512_max_ps (_mm512_set1_ps (act->alpha), v));
+    case CNN_ACT_LEAKY_RELU:
+      return _mm512_mask_mul_ps (v, _mm512_cmp_ps_mask (v,
+              _mm512_setzero_ps (), _CMP_LT_OQ), v,
+          _mm512_set1_ps (act->alpha));
+    case CNN_ACT_NONE:
+    default:
+      return v;
+  }
+}
+
+static inline __m256
+act8 (__m256 v, const CnnFusedAct *act)
+{
+  switch (act ? act->kind : CNN_ACT_NONE) {
+    case CNN_ACT_RELU:
+      return _mm256_max_ps (_mm256_setzero_ps (), v);
+    case CNN_ACT_CLIP:
+      return _mm256_min_ps (_mm256_set1_ps (act->beta),
+          _mm256_max_ps (_mm256_set1_ps (act->alpha), v));
+    case CNN_ACT_LEAKY_RELU:
+      return _mm256_mask_mul_ps (v, _mm256_cmp_ps_mask (v,
+              _mm256_setzero_ps (), _CMP_LT_OQ), v,
+          _mm256_set1_ps (act->alpha));
+    case CNN_ACT_NONE:
+    default:
+      return v;
+  }
+}
+
+/* Masks of the input columns under the chunk of n outputs starting at
+ * output column j0, for each filter column: bit p of m[kw] is set when
+ * input column j0 * sw - pw + kw + p is inside [0, wd) and is read. */
+static inline void
+chunk_masks (const CnnConvGeom *g, int64_t j0, int64_t n, int kw_n, int sw,
+    uint32_t *m)
+{
+  for (int kw = 0; kw < kw_n; kw++) {
+    int64_t start = j0 * sw - g->pad[2] + kw;
+    int64_t hi = g->in[2] - start, last = (int64_t) sw * (n - 1) + 1;
+    m[kw] = bits (-start, hi < last ? hi : last);
+  }
+}
+
+/* 16-wide chunks. kh_n, kw_n and sw are constants after inlining for the
+ * common shapes. Weights are broadcast from w inside the loops; the
+ * compiler keeps them in registers for the unrolled shapes. */
+static inline __attribute__ ((always_inline)) void
+plane16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
+    const int sw)
+{
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t sh = g->stride[1], ph = g->pad[1], pw = g->pad[2];
+  const __m512i even = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 16,
+      18, 20, 22, 24, 26, 28, 30);
+  uint32_t m[64];
+
+  for (int64_t j0 = 0; j0 < ow_n; j0 += 16) {
+    int64_t n = ow_n - j0 < 16 ? ow_n - j0 : 16;
+    __mmask16 store = (__mmask16) bits (0, n);
+    chunk_masks (g, j0, n, kw_n, sw, m);
+    for (int64_t oh = 0; oh < oh_n; oh++) {
+      __m512 acc = _mm512_set1_ps (bias);
+      for (int kh = 0; kh < kh_n; kh++) {
+        int64_t ih = oh * sh - ph + kh;
+        if (ih < 0 || ih >= h)
+          continue;
+        const float *r = x + ih * wd + (j0 * sw - pw);
+        const float *wr = w + kh * kw_n;
+        for (int kw = 0; kw < kw_n; kw++) {
+          __m512 v = _mm512_maskz_loadu_ps ((__mmask16) m[kw], r + kw);
+          if (sw == 2)
+            v = _mm512_permutex2var_ps (v, even, _mm512_maskz_loadu_ps (
+                    (__mmask16) (m[kw] >> 16), r + kw + 16));
+          acc = _mm512_fmadd_ps (v, _mm512_set1_ps (wr[kw]), acc);
+        }
+      }
+      _mm512_mask_storeu_ps (out + oh * ow_n + j0, store, act16 (acc, act));
+    }
+  }
+}
+
+/* Rows of at most 8 outputs: one 8-wide chunk (AVX-512VL masks). */
+static inline __attribute__ ((always_inline)) void
+plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
+    const int sw)
+{
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t sh = g->stride[1], ph = g->pad[1], pw = g->pad[2];
+  const __m512i even = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 0, 0,
+      0, 0, 0, 0, 0, 0);
+  const __mmask8 store = (__mmask8) bits (0, ow_n);
+  uint32_t m[64];
+
+  chunk_masks (g, 0, ow_n, kw_n, sw, m);
+  for (int64_t oh = 0; oh < oh_n; oh++) {
+    __m256 acc = _mm256_set1_ps (bias);
+    for (int kh = 0; kh < kh_n; kh++) {
+      int64_t ih = oh * sh - ph + kh;
+      if (ih < 0 || ih >= h)
+        continue;
+      const float *r = x + ih * wd - pw;
+      const float *wr = w + kh * kw_n;
+      for (int kw = 0; kw < kw_n; kw++) {
+        __m256 v;
+        if (sw == 2)
+          v = _mm512_castps512_ps256 (_mm512_permutexvar_ps (even,
+                  _mm512_maskz_loadu_ps ((__mmask16) m[kw], r + kw)));
+        else
+          v = _mm256_maskz_loadu_ps ((__mmask8) m[kw], r + kw);
+        acc = _mm256_fmadd_ps (v, _mm256_set1_ps (wr[kw]), acc);
+      }
+    }
+    _mm256_mask_storeu_ps (out + oh * ow_n, store, act8 (acc, act));
+  }
+}
+
+static void
+plane8_any (const CnnConvGeom *g, const float *x, const float *w,
+    float bias, const CnnFusedAct *act, float *out)
+{
+  if (g->stride[2] == 1)
+    plane8 (g, x, w, bias, act, out, (int) g->k[1], (int) g->k[2], 1);
+  else
+    plane8 (g, x, w, bias, act, out, (int) g->k[1], (int) g->k[2], 2);
+}
+
+/* Rows of RB outputs at a time when the row and column strides are equal
+ * (s) and kh_n, kw_n, s are constants: each input row is loaded once per
+ * block and feeds every output row of the block it reaches, and the RB
+ * accumulators are independent FMA chains. A last partial block computes
+ * RB rows and stores the ones that exist (rows past the input read
+ * nothing). */
+#define RB 4
+
+static inline __attribute__ ((always_inline)) void
+block16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
+    const int s)
+{
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t ph = g->pad[1], pw = g->pad[2];
+  const __m512i even = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 16,
+      18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32 (1, 3, 5, 7, 9, 11, 13, 15, 17,
+      19, 21, 23, 25, 27, 29, 31);
+  uint32_t m[64], mp[32];
+
+  for (int64_t j0 = 0; j0 < ow_n; j0 += 16) {
+    int64_t n = ow_n - j0 < 16 ? ow_n - j0 : 16;
+    __mmask16 store = (__mmask16) bits (0, n);
+    chunk_masks (g, j0, n, kw_n, s, m);
+    for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
+      /* pairs of taps (kw, kw + 1) share 32 inputs from column kw */
+      int64_t start = j0 * 2 - pw + kw, hi = wd - start;
+      mp[kw / 2] = bits (-start, hi < 2 * n ? hi : 2 * n);
+    }
+    for (int64_t oh = 0; oh < oh_n; oh += RB) {
+      __m512 acc[RB];
+      for (int q = 0; q < RB; q++)
+        acc[q] = _mm512_set1_ps (bias);
+#pragma GCC unroll 16
+      for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
+        int64_t ih = oh * s - ph + rr;
+        if (ih < 0 || ih >= h)
+          continue;
+        const float *r = x + ih * wd + (j0 * s - pw);
+        __m512 v[8];
+#pragma GCC unroll 8
+        for (int kw = 0; kw < kw_n; kw++) {
+          if (s == 1) {
+            v[kw] = _mm512_maskz_loadu_ps ((__mmask16) m[kw], r + kw);
+          } else if (kw % 2 == 0) {
+            /* 32 inputs from column kw: evens are tap kw, odds kw + 1 */
+            __m512 lo = _mm512_maskz_loadu_ps ((__mmask16) mp[kw / 2],
+                r + kw);
+            __m512 hi = _mm512_maskz_loadu_ps (
+                (__mmask16) (mp[kw / 2] >> 16), r + kw + 16);
+            v[kw] = _mm512_permutex2var_ps (lo, even, hi);
+            if (kw + 1 < kw_n)
+              v[kw + 1] = _mm512_permutex2var_ps (lo, odd, hi);
+          }
+        }
+#pragma GCC unroll 4
+        for (int q = 0; q < RB; q++) {
+          int kh = rr - q * s;
+          if (kh < 0 || kh >= kh_n)
+            continue;
+#pragma GCC unroll 8
+          for (int kw = 0; kw < kw_n; kw++)
+            acc[q] = _mm512_fmadd_ps (v[kw],
+                _mm512_set1_ps (w[kh * kw_n + kw]), acc[q]);
+        }
+      }
+      for (int q = 0; q < RB && oh + q < oh_n; q++)
+        _mm512_mask_storeu_ps (out + (oh + q) * ow_n + j0, store,
+            act16 (acc[q], act));
+    }
+  }
+}
+
+/* block16 for rows of at most 8 outputs: one 8-wide chunk (AVX-512VL
+ * masks); at stride 2 the 16 inputs of a tap pair are one masked load. */
+static inline __attribute__ ((always_inline)) void
+block8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
+    const int s)
+{
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t ph = g->pad[1], pw = g->pad[2];
+  const __m512i evod = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 1, 3,
+      5, 7, 9, 11, 13, 15);
+  const __mmask8 store = (__mmask8) bits (0, ow_n);
+  uint32_t m[64], mp[32];
+
+  chunk_masks (g, 0, ow_n, kw_n, s, m);
+  for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
+    int64_t start = kw - pw, hi = wd - start;
+    mp[kw / 2] = bits (-start, hi < 2 * ow_n ? hi : 2 * ow_n);
+  }
+  for (int64_t oh = 0; oh < oh_n; oh += RB) {
+    __m256 acc[RB];
+    for (int q = 0; q < RB; q++)
+      acc[q] = _mm256_set1_ps (bias);
+#pragma GCC unroll 16
+    for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
+      int64_t ih = oh * s - ph + rr;
+      if (ih < 0 || ih >= h)
+        continue;
+      const float *r = x + ih * wd - pw;
+      __m256 v[8];
+#pragma GCC unroll 8
+      for (int kw = 0; kw < kw_n; kw++) {
+        if (s == 1) {
+          v[kw] = _mm256_maskz_loadu_ps ((__mmask8) m[kw], r + kw);
+        } else if (kw % 2 == 0) {
+          __m512 p = _mm512_permutexvar_ps (evod,
+              _mm512_maskz_loadu_ps ((__mmask16) mp[kw / 2], r + kw));
+          v[kw] = _mm512_castps512_ps256 (p);
+          if (kw + 1 < kw_n)
+            v[kw + 1] = _mm512_extractf32x8_ps (p, 1);
+        }
+      }
+#pragma GCC unroll 4
+      for (int q = 0; q < RB; q++) {
+        int kh = rr - q * s;
+        if (kh < 0 || kh >= kh_n)
+          continue;
+#pragma GCC unroll 8
+        for (int kw = 0; kw < kw_n; kw++)
+          acc[q] = _mm256_fmadd_ps (v[kw],
+              _mm256_set1_ps (w[kh * kw_n + kw]), acc[q]);
+      }
+    }
+    for (int q = 0; q < RB && oh + q < oh_n; q++)
+      _mm256_mask_storeu_ps (out + (oh + q) * ow_n, store,
+          act8 (acc[q], act));
+  }
+}
+
+void
+cnn_depthwise_plane_avx512 (const CnnConvGeom *g, const float *x,
+    const float *w, float bias, const CnnFusedAct *act, float *out)
+{
+  int kh_n = (int) g->k[1], kw_n = (int) g->k[2];
+  bool s1 = g->stride[2] == 1;
+  bool same = g->stride[1] == g->stride[2];
+  bool k3 = kh_n == 3 && kw_n == 3, k5 = kh_n == 5 && kw_n == 5;
+  if (g->out[2] <= 8) {
+    if (k3 && s1 && same)
+      block8 (g, x, w, bias, act, out, 3, 3, 1);
+    else if (k3 && same)
+      block8 (g, x, w, bias, act, out, 3, 3, 2);
+    else if (k5 && s1 && same)
+      block8 (g, x, w, bias, act, out, 5, 5, 1);
+    else if (k5 && same)
+      block8 (g, x, w, bias, act, out, 5, 5, 2);
+    else
+      plane8_any (g, x, w, bias, act, out);
+  } else if (k3 && s1 && same) {
+    block16 (g, x, w, bias, act, out, 3, 3, 1);
+  } else if (k3 && same) {
+    block16 (g, x, w, bias, act, out, 3, 3, 2);
+  } else if (k5 && s1 && same) {
+    block16 (g, x, w, bias, act, out, 5, 5, 1);
+  } else if (k5 && same) {
+    block16 (g, x, w, bias, act, out, 5, 5, 2);
+  } else if (s1) {
+    plane16 (g, x, w, bias, act, out, kh_n, kw_n, 1);
+  } else {
+    plane16 (g, x, w, bias, act, out, kh_n, kw_n, 2);
+  }
+}

@@ -1,0 +1,118 @@
+/* pgemm.c — kernel choice and the blocked driver of pgemm.h.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * See pgemm.h. cnn_pgemm_block splits k into equal blocks of at most
+ * CNN_PGEMM_KC rows; for each block it asks the caller to pack B (all
+ * len columns), then runs the micro-kernel over every (row panel, column
+ * panel) pair, row panels outside so that one A slice stays in L1 while
+ * the B block streams from L2. The first k block writes C, later
+ * ones add to it, the last one applies the epilogue. Nothing here
+ * allocates.
+ */
+#include "pgemm.h"
+
+#include <string.h>
+
+bool
+cnn_pgemm_init (CnnPgemm *pg, CnnCpuLevel level)
+{
+  memset (pg, 0, sizeof *pg);
+  pg->level = level;
+#if defined(CNN_HAVE_X86_KERNELS)
+  if (level >= CNN_CPU_AVX512) {
+    pg->mr = 8;
+    pg->nr = 48;
+    pg->ukernel = cnn_pgemm_ukernel_avx512;
+    return true;
+  }
+  if (level >= CNN_CPU_AVX2) {
+    pg->mr = 6;
+    pg->nr = 16;
+    pg->ukernel = cnn_pgemm_ukernel_avx2;
+    return true;
+  }
+#endif
+  return false;
+}
+
+/* The k blocking: n_blocks equal blocks of at most CNN_PGEMM_KC rows. */
+int64_t
+cnn_pgemm_kc (int64_t k)
+{
+  int64_t blocks = (k + CNN_PGEMM_KC - 1) / CNN_PGEMM_KC;
+  if (blocks < 1)
+    blocks = 1;
+  return (k + blocks - 1) / blocks;
+}
+
+int64_t
+cnn_pgemm_b_floats (const CnnPgemm *pg, int64_t k, int64_t len)
+{
+  int64_t kc = cnn_pgemm_kc (k);
+  return kc * ((len + pg->nr - 1) / pg->nr * pg->nr);
+}
+
+/* Row stride of a copied A slice: whole lines, an odd number of them, so
+ * the mr rows start in mr different L1 sets. */
+static int64_t
+slice_stride (int64_t kc)
+{
+  int64_t lines = (kc + 15) / 16;
+  return (lines % 2 == 0 ? lines + 1 : lines) * 16;
+}
+
+int64_t
+cnn_pgemm_a_floats (const CnnPgemm *pg)
+{
+  return pg->mr * slice_stride (CNN_PGEMM_KC);
+}
+
+int64_t
+cnn_pgemm_b_all_floats (const CnnPgemm *pg, int64_t k, int64_t len)
+{
+  return k * ((len + pg->nr - 1) / pg->nr * pg->nr);
+}
+
+void
+cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
+    const float *a, int64_t lda, CnnPgemmPackB pack_b, void *ctx, int64_t p0,
+    int64_t len, float *c, int64_t ldc, const float *bias, const float *res,
+    int64_t ldr, const CnnFusedAct *act, float *bbuf, float *abuf)
+{
+  bool copy_a = lda % 256 == 0;
+  int mr = pg->mr, nr = pg->nr;
+  int64_t kc_max = cnn_pgemm_kc (k);
+  if (m <= 0 || len <= 0 || k <= 0)
+    return;
+  for (int64_t k0 = 0; k0 < k; k0 += kc_max) {
+    int64_t kc = k - k0 < kc_max ? k - k0 : kc_max;
+    const float *bk = bbuf;
+    if (pack_b)
+      pack_b (ctx, k0, kc, p0, len, nr, bbuf);
+    else
+      bk = bbuf + k0 * ((len + nr - 1) / nr * nr);
+    int flags = (k0 > 0 ? CNN_PGEMM_LOAD_C : 0)
+        | (k0 + kc >= k ? CNN_PGEMM_FINISH : 0);
+    for (int64_t i0 = 0; i0 < m; i0 += mr) {
+      int mv = m - i0 < mr ? (int) (m - i0) : mr;
+      const float *ap = a + i0 * lda + k0;
+      int64_t ldap = lda;
+      if (copy_a) {
+        ldap = slice_stride (kc);
+        for (int i = 0; i < mv; i++)
+          memcpy (abuf + i * ldap, ap + i * lda,
+              sizeof (float) * (size_t) kc);
+        ap = abuf;
+      }
+      CnnPgemmEpi epi = { bias ? bias + i0 : NULL, NULL, ldr, act };
+      for (int64_t j0 = 0; j0 < len; j0 += nr) {
+        int nv = len - j0 < nr ? (int) (len - j0) : nr;
+        epi.res = res ? res + i0 * ldr + j0 : NULL;
+        pg->ukernel (kc, ap, ldap, bk + j0 * kc, c + i0 * ldc + j0, ldc, mv,
+            nv, flags, &epi);
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/* pgemm.h — GEMM on a packed B with SIMD micro-kernels and a fused
+ * epilogue, the engine of the fast convolutions (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Computes one block of
+ *   C (m x len) = act (A (m x k) x B (k x len) + bias (per row)
+ *                      + R (m x len))
+ with A (the weights), C and R row-major (row strides ldc, ldr, lda). A
+ * is read where it is: a micro-kernel broadcasts from mr row streams, so
+ * the weights are never kept twice (the hardware prefetcher follows the
+ * streams; one mr x kc slice stays in L1). Only when lda is a multiple of
+ * 256 floats, which would put the mr rows into the same few L1 sets, is
+ * each slice first copied into abuf with a row stride that spreads them
+ * (a plain copy of mr runs of kc floats). B is produced on the fly, kc
+ * rows at a time, by a caller's pack function into panels of nr columns:
+ *   buf[(j / nr) * kc * nr + (p - k0) * nr + j % nr]
+ * (columns past len may hold anything; they never reach C). The driver
+ * walks k in blocks of at most CNN_PGEMM_KC rows, so the sum order, and
+ * hence every bit of C, depends only on (m, k, len), never on the thread
+ * that runs the block. The micro-kernels hold an mr x nr tile of C in
+ * registers: 8 x 48 on AVX-512, 6 x 16 on AVX2 + FMA; bias, residual and
+ * the activation are applied to the tile before its only store.
+ * Levels below AVX2 have no micro-kernel: cnn_pgemm_init returns false
+ * and the caller keeps its BLAS path.
+ */
+#ifndef CNN_KERNELS_PGEMM_H
+#define CNN_KERNELS_PGEMM_H
+
+#include "cpu.h"
+#include "../ir.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest k block: the B block (kc x len) stays in L2, an A slice
+ * (mr rows x kc) in L1. */
+#define CNN_PGEMM_KC 256
+
+/* Micro-kernel flags. */
+#define CNN_PGEMM_LOAD_C 1      /* add to C (k blocks after the first) */
+#define CNN_PGEMM_FINISH 2      /* last k block: bias, residual, act */
+
+typedef struct {
+  const float *bias;            /* mr values for this tile's rows, or NULL */
+  const float *res;             /* residual tile (row stride ldr) or NULL */
+  int64_t ldr;
+  const CnnFusedAct *act;       /* NULL = none */
+} CnnPgemmEpi;
+
+/* c (mv x nv valid of an mr x nr tile, row stride ldc) [+]= a (mv rows
+ * of kc, row stride lda) x b (kc rows of nr floats); flags as above. */
+typedef void (*CnnPgemmUkernel) (int64_t kc, const float *a, int64_t lda,
+    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
+    const CnnPgemmEpi *epi);
+
+typedef struct {
+  CnnCpuLevel level;
+  int mr, nr;
+  CnnPgemmUkernel ukernel;
+} CnnPgemm;
+
+/* Picks the micro-kernel for level; false when there is none. */
+bool cnn_pgemm_init (CnnPgemm *pg, CnnCpuLevel level);
+
+/* Writes rows k0 .. k0+kc-1 of columns p0 .. p0+len-1 of B into dst as
+ * panels of nr columns (see above). */
+typedef void (*CnnPgemmPackB) (void *ctx, int64_t k0, int64_t kc,
+    int64_t p0, int64_t len, int nr, float *dst);
+
+/* Floats of B buffer the driver needs for len columns. */
+int64_t cnn_pgemm_b_floats (const CnnPgemm *pg, int64_t k, int64_t len);
+
+/* Floats of the A slice buffer the driver needs. */
+int64_t cnn_pgemm_a_floats (const CnnPgemm *pg);
+
+/* Rows per k block for a sum over k (the driver's blocking). */
+int64_t cnn_pgemm_kc (int64_t k);
+
+/* Floats of a whole pre-packed B (all k blocks, len columns): block k0 of
+ * it starts at k0 * (len rounded up to nr), laid out as above. */
+int64_t cnn_pgemm_b_all_floats (const CnnPgemm *pg, int64_t k, int64_t len);
+
+/* The block: a is m x k (row stride lda); bias has m values or is NULL;
+ * res (row stride ldr) is m x len or NULL; bbuf holds cnn_pgemm_b_floats
+ * floats, 64-byte aligned. With pack_b NULL, bbuf is instead the whole B
+ * already packed (cnn_pgemm_b_all_floats; several blocks of rows of C
+ * can then share one packing). abuf holds cnn_pgemm_a_floats floats,
+ * 64-byte aligned. m, k, len >= 1 (else nothing happens). */
+void cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
+    const float *a, int64_t lda, CnnPgemmPackB pack_b, void *ctx, int64_t p0,
+    int64_t len, float *c, int64_t ldc, const float *bias, const float *res,
+    int64_t ldr, const CnnFusedAct *act, float *bbuf, float *abuf);
+
+/* The micro-kernels (pgemm_avx512.c, pgemm_avx2.c; compiled with their
+ * own target flags, called only when cnn_cpu_level () allows). */
+void cnn_pgemm_ukernel_avx512 (int64_t kc, const float *a, int64_t lda,
+    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
+    const CnnPgemmEpi *epi);
+void cnn_pgemm_ukernel_avx2 (int64_t kc, const float *a, int64_t lda,
+    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
+    const CnnPgemmEpi *epi);
+
+#endif /* CNN_KERNELS_PGEMM_H */

@@ -1,0 +1,134 @@
+/* pgemm_avx2.c — the AVX2 + FMA micro-kernel of pgemm.h.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Compiled with -mavx2 -mfma; called only when cnn_cpu_level () >=
+ * CNN_CPU_AVX2. Tile: 6 rows x 16 columns = 12 ymm accumulators; per k
+ * step two 8-float loads of B and six broadcasts of A feed 12 FMAs. A
+ * panel of at most 8 valid columns uses one vector per row; partial
+ * vectors are stored through a lane mask.
+ */
+#include "pgemm.h"
+
+#include <immintrin.h>
+
+#define MR 6
+#define NR 16
+
+static inline __attribute__ ((always_inline)) __m256
+apply_act (__m256 v, const CnnFusedAct *act)
+{
+  switch (act ? act->kind : CNN_ACT_NONE) {
+    case CNN_ACT_RELU:
+      /* max (0, v): a NaN in v stays NaN */
+      return _mm256_max_ps (_mm256_setzero_ps (), v);
+    case CNN_ACT_CLIP:
+      v = _mm256_max_ps (_mm256_set1_ps (act->alpha), v);
+      return _mm256_min_ps (_mm256_set1_ps (act->beta), v);
+    case CNN_ACT_LEAKY_RELU:{
+      __m256 neg = _mm256_cmp_ps (v, _mm256_setzero_ps (), _CMP_LT_OQ);
+      __m256 scaled = _mm256_mul_ps (v, _mm256_set1_ps (act->alpha));
+      return _mm256_blendv_ps (v, scaled, neg);
+    }
+    case CNN_ACT_NONE:
+    default:
+      return v;
+  }
+}
+
+/* Lanes 0 .. left-1 set (all when left >= 8). */
+static inline __m256i
+lane_mask (int left)
+{
+  const __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32 (_mm256_set1_epi32 (left), lanes);
+}
+
+static inline __attribute__ ((always_inline)) __m256
+load_part (const float *p, __m256i mask, bool full)
+{
+  return full ? _mm256_loadu_ps (p) : _mm256_maskload_ps (p, mask);
+}
+
+static inline __attribute__ ((always_inline)) void
+store_tile (__m256 acc[MR][2], int NV, float *c, int64_t ldc, int mv,
+    int nv, int flags, const CnnPgemmEpi *epi)
+{
+  __m256i mask[2];
+  bool full[2];
+#pragma GCC unroll 2
+  for (int v = 0; v < NV; v++) {
+    mask[v] = lane_mask (nv - 8 * v);
+    full[v] = nv - 8 * v >= 8;
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; i++) {
+    if (i >= mv)
+      break;
+    float *ci = c + i * ldc;
+    __m256 bias = _mm256_setzero_ps ();
+    if ((flags & CNN_PGEMM_FINISH) && epi->bias)
+      bias = _mm256_set1_ps (epi->bias[i]);
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; v++) {
+      __m256 x = acc[i][v];
+      if (flags & CNN_PGEMM_LOAD_C)
+        x = _mm256_add_ps (x, load_part (ci + 8 * v, mask[v], full[v]));
+      if (flags & CNN_PGEMM_FINISH) {
+        x = _mm256_add_ps (x, bias);
+        if (epi->res)
+          x = _mm256_add_ps (x, load_part (epi->res + i * epi->ldr + 8 * v,
+                  mask[v], full[v]));
+        x = apply_act (x, epi->act);
+      }
+      if (full[v])
+        _mm256_storeu_ps (ci + 8 * v, x);
+      else
+        _mm256_maskstore_ps (ci + 8 * v, mask[v], x);
+    }
+  }
+}
+
+static inline __attribute__ ((always_inline)) void
+kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
+    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
+    const CnnPgemmEpi *epi)
+{
+  __m256 acc[MR][2];
+  const float *ar[MR];          /* rows past mv repeat row 0 */
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; i++)
+    ar[i] = a + (i < mv ? i : 0) * lda;
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; v++)
+      acc[i][v] = _mm256_setzero_ps ();
+  for (int64_t p = 0; p < kc; p++) {
+    __m256 bv[2];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; v++)
+      bv[v] = _mm256_loadu_ps (b + 8 * v);
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) {
+      __m256 av = _mm256_broadcast_ss (ar[i] + p);
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; v++)
+        acc[i][v] = _mm256_fmadd_ps (av, bv[v], acc[i][v]);
+    }
+    b += NR;
+  }
+  store_tile (acc, NV, c, ldc, mv, nv, flags, epi);
+}
+
+void
+cnn_pgemm_ukernel_avx2 (int64_t kc, const float *a, int64_t lda,
+    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
+    const CnnPgemmEpi *epi)
+{
+  if (nv > 8)
+    kernel_nv (2, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+  else
+    kernel_nv (1, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+}

@@ -1,0 +1,120 @@
+/* pgemm_avx512.c — the AVX-512 micro-kernel of pgemm.h.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Compiled with -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma; called
+ * only when cnn_cpu_level () == CNN_CPU_AVX512. Tile: 8 rows x 48 columns
+ * = 24 zmm accumulators; per k step three 16-float loads of B and eight
+ * broadcasts of A feed 24 FMAs. Narrower tiles (the last panel of a row
+ * of positions) use one or two vectors per row, masked at the store.
+ */
+#include "pgemm.h"
+
+#include <immintrin.h>
+
+#define MR 8
+#define NR 48
+
+static inline __attribute__ ((always_inline)) __m512
+apply_act (__m512 v, const CnnFusedAct *act)
+{
+  switch (act ? act->kind : CNN_ACT_NONE) {
+    case CNN_ACT_RELU:
+      /* max (0, v): a NaN in v stays NaN */
+      return _mm512_max_ps (_mm512_setzero_ps (), v);
+    case CNN_ACT_CLIP:
+      v = _mm512_max_ps (_mm512_set1_ps (act->alpha), v);
+      return _mm512_min_ps (_mm512_set1_ps (act->beta), v);
+    case CNN_ACT_LEAKY_RELU:{
+      __mmask16 neg = _mm512_cmp_ps_mask (v, _mm512_setzero_ps (),
+          _CMP_LT_OQ);
+      return _mm512_mask_mul_ps (v, neg, v, _mm512_set1_ps (act->alpha));
+    }
+    case CNN_ACT_NONE:
+    default:
+      return v;
+  }
+}
+
+/* Stores rows 0 .. mv-1 of the tile acc (NV vectors per row). */
+static inline __attribute__ ((always_inline)) void
+store_tile (__m512 acc[MR][3], int NV, float *c, int64_t ldc, int mv,
+    int nv, int flags, const CnnPgemmEpi *epi)
+{
+  __mmask16 mask[3];
+#pragma GCC unroll 3
+  for (int v = 0; v < NV; v++) {
+    int left = nv - 16 * v;
+    mask[v] = left >= 16 ? (__mmask16) 0xffff
+        : (__mmask16) ((1u << (left > 0 ? left : 0)) - 1);
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++) {
+    if (i >= mv)
+      break;
+    float *ci = c + i * ldc;
+    __m512 bias = _mm512_setzero_ps ();
+    if ((flags & CNN_PGEMM_FINISH) && epi->bias)
+      bias = _mm512_set1_ps (epi->bias[i]);
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; v++) {
+      __m512 x = acc[i][v];
+      if (flags & CNN_PGEMM_LOAD_C)
+        x = _mm512_add_ps (x, _mm512_maskz_loadu_ps (mask[v], ci + 16 * v));
+      if (flags & CNN_PGEMM_FINISH) {
+        x = _mm512_add_ps (x, bias);
+        if (epi->res)
+          x = _mm512_add_ps (x, _mm512_maskz_loadu_ps (mask[v],
+                  epi->res + i * epi->ldr + 16 * v));
+        x = apply_act (x, epi->act);
+      }
+      _mm512_mask_storeu_ps (ci + 16 * v, mask[v], x);
+    }
+  }
+}
+
+static inline __attribute__ ((always_inline)) void
+kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
+    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
+    const CnnPgemmEpi *epi)
+{
+  __m512 acc[MR][3];
+  const float *ar[MR];          /* rows past mv repeat row 0 */
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++)
+    ar[i] = a + (i < mv ? i : 0) * lda;
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; v++)
+      acc[i][v] = _mm512_setzero_ps ();
+  for (int64_t p = 0; p < kc; p++) {
+    __m512 bv[3];
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; v++)
+      bv[v] = _mm512_loadu_ps (b + 16 * v);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) {
+      __m512 av = _mm512_set1_ps (ar[i][p]);
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; v++)
+        acc[i][v] = _mm512_fmadd_ps (av, bv[v], acc[i][v]);
+    }
+    b += NR;
+  }
+  store_tile (acc, NV, c, ldc, mv, nv, flags, epi);
+}
+
+void
+cnn_pgemm_ukernel_avx512 (int64_t kc, const float *a, int64_t lda,
+    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
+    const CnnPgemmEpi *epi)
+{
+  if (nv > 32)
+    kernel_nv (3, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+  else if (nv > 16)
+    kernel_nv (2, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+  else
+    kernel_nv (1, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+}

@@ -1,0 +1,183 @@
+/* pool_avx512.c — max and average pooling with AVX-512 (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Compiled with -mavx512f -mavx512bw -mavx512dq -mavx512vl -mfma; call only
+ * through cnn_pool_select () (pooling.h), which checks the CPU and
+ * cnn_pool_simd_applies (2-D window, dilation 1, column stride 1 or 2).
+ *
+ * Shapes as in pooling.h: x is one plane (in[1], in[2]), out one plane
+ * (out[1], out[2]). The output row is cut into chunks of 16 columns; per
+ * chunk and window column kw a mask tells which input columns under the
+ * chunk are inside the row, and masked loads read only those (a max sees
+ * -inf, an average 0 elsewhere), so padding and ragged row ends share the
+ * interior code. Window rows outside the input are skipped. At column
+ * stride 2 the 32 inputs from column kw give columns kw (even elements)
+ * and kw + 1 (odd ones). A max is NaN when any tap is NaN, as in the
+ * portable kernel; an average divides by cnn_pool_axis_count (H) x
+ * cnn_pool_axis_count (W), and is 0 for a window with nothing to count.
+ * Global pools run 16 floats per step (sums in double) with a masked
+ * last step.
+ */
+#include "pooling.h"
+
+#include <immintrin.h>
+#include <math.h>
+
+static inline uint32_t
+bits (int64_t lo, int64_t hi)
+{
+  lo = lo < 0 ? 0 : lo;
+  hi = hi > 32 ? 32 : hi;
+  if (hi <= lo)
+    return 0;
+  return (uint32_t) (((uint64_t) 1 << hi) - ((uint64_t) 1 << lo));
+}
+
+typedef struct {
+  uint32_t m[64];           /* per window column: input columns read */
+  __m512 count_w;           /* averages: divisor along W per lane */
+} Chunk;
+
+static inline void
+chunk_setup (const CnnPoolGeom *pg, int64_t j0, int64_t n, int kw_n, int s,
+    Chunk *c)
+{
+  const CnnConvGeom *g = &pg->geom;
+  for (int kw = 0; kw < kw_n; kw++) {
+    /* stride 2 reads pairs from even kw: 2n inputs; stride 1: n */
+    int64_t start = j0 * s - g->pad[2] + kw;
+    int64_t hi = g->in[2] - start, last = s == 2 ? 2 * n : n;
+    c->m[kw] = bits (-start, hi < last ? hi : last);
+  }
+  c->count_w = _mm512_set1_ps (1.0f);
+  if (!pg->is_max) {
+    float cw[16] = { 0 };
+    for (int64_t l = 0; l < n; l++)
+      cw[l] = (float) cnn_pool_axis_count (pg, 2, j0 + l);
+    c->count_w = _mm512_loadu_ps (cw);
+  }
+}
+
+static inline __attribute__ ((always_inline)) void
+pool16 (const CnnPoolGeom *pg, const float *x, float *out, const int kh_n,
+    const int kw_n, const int s, const bool is_max)
+{
+  const CnnConvGeom *g = &pg->geom;
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t sh = g->stride[1], ph = g->pad[1], pw = g->pad[2];
+  const __m512i even = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 16,
+      18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32 (1, 3, 5, 7, 9, 11, 13, 15, 17,
+      19, 21, 23, 25, 27, 29, 31);
+  const __m512 fill = _mm512_set1_ps (is_max ? -INFINITY : 0.0f);
+  Chunk c;
+
+  for (int64_t j0 = 0; j0 < ow_n; j0 += 16) {
+    int64_t n = ow_n - j0 < 16 ? ow_n - j0 : 16;
+    __mmask16 store = (__mmask16) bits (0, n);
+    chunk_setup (pg, j0, n, kw_n, s, &c);
+    for (int64_t oh = 0; oh < oh_n; oh++) {
+      __m512 acc = fill;
+      __mmask16 nan = 0;
+      for (int kh = 0; kh < kh_n; kh++) {
+        int64_t ih = oh * sh - ph + kh;
+        if (ih < 0 || ih >= h)
+          continue;
+        const float *r = x + ih * wd + (j0 * s - pw);
+        __m512 v[64];
+#pragma GCC unroll 8
+        for (int kw = 0; kw < kw_n; kw++) {
+          if (s == 1) {
+            v[kw] = _mm512_mask_loadu_ps (fill, (__mmask16) c.m[kw], r + kw);
+          } else if (kw % 2 == 0) {
+            __m512 lo = _mm512_mask_loadu_ps (fill, (__mmask16) c.m[kw],
+                r + kw);
+            __m512 hi = _mm512_mask_loadu_ps (fill,
+                (__mmask16) (c.m[kw] >> 16), r + kw + 16);
+            v[kw] = _mm512_permutex2var_ps (lo, even, hi);
+            if (kw + 1 < kw_n)
+              v[kw + 1] = _mm512_permutex2var_ps (lo, odd, hi);
+          }
+          if (is_max) {
+            nan |= _mm512_cmp_ps_mask (v[kw], v[kw], _CMP_UNORD_Q);
+            acc = _mm512_max_ps (acc, v[kw]);
+          } else {
+            acc = _mm512_add_ps (acc, v[kw]);
+          }
+        }
+      }
+      __m512 y;
+      if (is_max) {
+        y = _mm512_mask_mov_ps (acc, nan, _mm512_set1_ps (NAN));
+      } else {
+        __m512 cnt = _mm512_mul_ps (c.count_w, _mm512_set1_ps ((float)
+                cnn_pool_axis_count (pg, 1, oh)));
+        __mmask16 some = _mm512_cmp_ps_mask (cnt, _mm512_setzero_ps (),
+            _CMP_GT_OQ);
+        y = _mm512_maskz_div_ps (some, acc, cnt);
+      }
+      _mm512_mask_storeu_ps (out + oh * ow_n + j0, store, y);
+    }
+  }
+}
+
+void
+cnn_pool_plane_avx512 (const CnnPoolGeom *pg, const float *x, float *out)
+{
+  const CnnConvGeom *g = &pg->geom;
+  int kh_n = (int) g->k[1], kw_n = (int) g->k[2];
+  bool s1 = g->stride[2] == 1, mx = pg->is_max;
+  if (kh_n == 3 && kw_n == 3 && !s1 && mx)
+    pool16 (pg, x, out, 3, 3, 2, true);
+  else if (kh_n == 3 && kw_n == 3 && s1 && mx)
+    pool16 (pg, x, out, 3, 3, 1, true);
+  else if (kh_n == 2 && kw_n == 2 && !s1 && mx)
+    pool16 (pg, x, out, 2, 2, 2, true);
+  else if (kh_n == 3 && kw_n == 3 && !s1)
+    pool16 (pg, x, out, 3, 3, 2, false);
+  else if (kh_n == 3 && kw_n == 3)
+    pool16 (pg, x, out, 3, 3, 1, false);
+  else if (mx && s1)
+    pool16 (pg, x, out, kh_n, kw_n, 1, true);
+  else if (mx)
+    pool16 (pg, x, out, kh_n, kw_n, 2, true);
+  else if (s1)
+    pool16 (pg, x, out, kh_n, kw_n, 1, false);
+  else
+    pool16 (pg, x, out, kh_n, kw_n, 2, false);
+}
+
+void
+cnn_global_pool_avx512 (const float *x, int64_t plane, int64_t planes,
+    bool is_max, float *y)
+{
+  const __m512 ninf = _mm512_set1_ps (-INFINITY);
+  for (int64_t i = 0; i < planes; i++) {
+    const float *p = x + i * plane;
+    if (is_max) {
+      __m512 m = ninf;
+      __mmask16 nan = 0;
+      for (int64_t k = 0; k < plane; k += 16) {
+        __mmask16 in = (__mmask16) bits (0, plane - k);
+        __m512 v = _mm512_mask_loadu_ps (ninf, in, p + k);
+        nan |= _mm512_cmp_ps_mask (v, v, _CMP_UNORD_Q);
+        m = _mm512_max_ps (m, v);
+      }
+      y[i] = nan ? NAN : _mm512_reduce_max_ps (m);
+    } else {
+      __m512d s0 = _mm512_setzero_pd (), s1 = _mm512_setzero_pd ();
+      for (int64_t k = 0; k < plane; k += 16) {
+        __m512 v = _mm512_maskz_loadu_ps ((__mmask16) bits (0, plane - k),
+            p + k);
+        s0 = _mm512_add_pd (s0, _mm512_cvtps_pd (_mm512_castps512_ps256 (v)));
+        s1 = _mm512_add_pd (s1, _mm512_cvtps_pd (
+                _mm512_extractf32x8_ps (v, 1)));
+      }
+      y[i] = (float) (_mm512_reduce_add_pd (_mm512_add_pd (s0, s1))
+          / (double) plane);
+    }
+  }
+}

@@ -1,0 +1,268 @@
+/* winograd.c — Winograd F(2x2, 3x3) transforms (see winograd.h).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The input and output transforms work on 8 tiles of one row of tiles at
+ * a time (lanes of an 8-float vector): the 4x4 patches are gathered with
+ * bounds checks into a lane-major buffer, transformed with vector
+ * arithmetic, and each of the 16 results is one 8-float store into V
+ * (tiles are contiguous there). The matrices are those of Lavin and Gray
+ * for the points 0, +-1 and infinity; every coefficient is 0, +-1 or
+ * +-1/2, so the transforms add almost no rounding:
+ *   B^T rows: (1 0 -1 0) (0 1 1 0) (0 -1 1 0) (0 1 0 -1)
+ *   G rows:   (1 0 0) (1/2 1/2 1/2) (1/2 -1/2 1/2) (0 0 1)
+ *   A^T rows: (1 1 1 0) (0 1 -1 -1)
+ */
+#include "winograd.h"
+#include "epilogue.h"
+
+#include <string.h>
+
+#define LANES 8
+
+bool
+cnn_winograd_applies (const CnnConvGeom *g)
+{
+  return g->group == 1 && g->k[0] == 1 && g->in[0] == 1 && g->out[0] == 1
+      && g->k[1] == 3 && g->k[2] == 3 && g->stride[1] == 1
+      && g->stride[2] == 1 && g->dil[1] == 1 && g->dil[2] == 1;
+}
+
+static int64_t
+tiles_w (const CnnConvGeom *g)
+{
+  return (g->out[2] + 1) / 2;
+}
+
+static int64_t
+tiles_h (const CnnConvGeom *g)
+{
+  return (g->out[1] + 1) / 2;
+}
+
+int64_t
+cnn_winograd_tiles (const CnnConvGeom *g)
+{
+  return tiles_h (g) * tiles_w (g);
+}
+
+/* ---- 1-D transforms; s is the distance between the 4 (or 3) values ---- */
+
+static inline void
+bt4 (const cnn_v8f *d, int s, cnn_v8f *r, int rs)
+{
+  cnn_v8f d0 = d[0], d1 = d[s], d2 = d[2 * s], d3 = d[3 * s];
+  r[0] = d0 - d2;
+  r[rs] = d1 + d2;
+  r[2 * rs] = d2 - d1;
+  r[3 * rs] = d1 - d3;
+}
+
+static inline void
+at4 (const cnn_v8f *m, int s, cnn_v8f *o, int os)
+{
+  cnn_v8f m1 = m[s], m2 = m[2 * s];
+  o[0] = m[0] + m1 + m2;
+  o[os] = m1 - m2 - m[3 * s];
+}
+
+static inline void
+g3 (const float *g, int s, float *r, int rs)
+{
+  float g0 = g[0], g1 = g[s], g2 = g[2 * s];
+  r[0] = g0;
+  r[rs] = (g0 + g1 + g2) * 0.5f;
+  r[2 * rs] = (g0 - g1 + g2) * 0.5f;
+  r[3 * rs] = g2;
+}
+
+/* Filters are transformed WB input channels at a time into a local block,
+ * then written as 16 runs of WB floats: U's 16 planes are oc * c floats
+ * apart (often a power of two), and scattered single stores would keep
+ * evicting each other from L1. */
+#define WB 16
+
+void
+cnn_winograd_weights (const CnnConvGeom *g, const float *w, int64_t o0,
+    int64_t o1, float *u)
+{
+  int64_t oc = g->oc, c = g->c, su = cnn_winograd_plane (oc * c);
+  float blk[CNN_WINO_E][WB];
+  for (int64_t o = o0; o < o1; o++)
+    for (int64_t c0 = 0; c0 < c; c0 += WB) {
+      int n = c - c0 < WB ? (int) (c - c0) : WB;
+      for (int k = 0; k < n; k++) {
+        const float *f = w + (o * c + c0 + k) * 9;
+        float t[12], r[16];
+        for (int j = 0; j < 3; j++)     /* columns: G g (4 x 3) */
+          g3 (f + j, 3, t + j, 3);
+        for (int i = 0; i < 4; i++)     /* rows: (G g) G^T (4 x 4) */
+          g3 (t + 3 * i, 1, r + 4 * i, 1);
+        for (int e = 0; e < CNN_WINO_E; e++)
+          blk[e][k] = r[e];
+      }
+      for (int e = 0; e < CNN_WINO_E; e++)
+        memcpy (u + e * su + o * c + c0, blk[e], sizeof (float) * (size_t) n);
+    }
+}
+
+/* Gathers the 4x4 patches of tiles (th, tw0 .. tw0+n-1) of plane xc into
+ * d[e] lane k (zero outside the plane; lanes >= n are unspecified).
+ * Column j of tile k is input column iw0 + 2k + j, so each input row gives
+ * its 4 columns as the even and odd floats of two pairs of vector loads;
+ * rows that reach past the plane are first copied, zero-padded, into a
+ * local buffer. */
+static void
+gather (const CnnConvGeom *g, const float *xc, int64_t th, int64_t tw0,
+    int n, cnn_v8f d[CNN_WINO_E])
+{
+  const cnn_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
+  const cnn_v8i odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
+  const int span = 2 * LANES + 2;
+  int64_t h = g->in[1], w = g->in[2];
+  int64_t ih0 = th * 2 - g->pad[1], iw0 = tw0 * 2 - g->pad[2];
+  float tmp[2 * LANES + 2];
+  (void) n;
+  for (int i = 0; i < 4; i++) {
+    int64_t ih = ih0 + i;
+    const float *src = tmp;
+    if (ih >= 0 && ih < h && iw0 >= 0 && iw0 + span <= w) {
+      src = xc + ih * w + iw0;
+    } else {
+      memset (tmp, 0, sizeof tmp);
+      if (ih >= 0 && ih < h) {
+        int64_t lo = iw0 < 0 ? -iw0 : 0;
+        int64_t hi = w - iw0 < span ? w - iw0 : span;
+        if (hi > lo)
+          memcpy (tmp + lo, xc + ih * w + iw0 + lo,
+              sizeof (float) * (size_t) (hi - lo));
+      }
+    }
+    cnn_v8f a, b, c, e;
+    memcpy (&a, src, sizeof a);
+    memcpy (&b, src + LANES, sizeof b);
+    memcpy (&c, src + 2, sizeof c);
+    memcpy (&e, src + 2 + LANES, sizeof e);
+    d[i * 4] = __builtin_shuffle (a, b, even);
+    d[i * 4 + 1] = __builtin_shuffle (a, b, odd);
+    d[i * 4 + 2] = __builtin_shuffle (c, e, even);
+    d[i * 4 + 3] = __builtin_shuffle (c, e, odd);
+  }
+}
+
+void
+cnn_winograd_input (const CnnConvGeom *g, const float *x, int64_t c0,
+    int64_t c1, float *v)
+{
+  int64_t tw_n = tiles_w (g), th_n = tiles_h (g);
+  int64_t tiles = th_n * tw_n, sv = cnn_winograd_plane (g->c * tiles);
+  int64_t plane = g->in[1] * g->in[2];
+  for (int64_t ci = c0; ci < c1; ci++)
+    for (int64_t th = 0; th < th_n; th++)
+      for (int64_t tw = 0; tw < tw_n; tw += LANES) {
+        int n = tw_n - tw < LANES ? (int) (tw_n - tw) : LANES;
+        cnn_v8f d[CNN_WINO_E], t[CNN_WINO_E], r[CNN_WINO_E];
+        gather (g, x + ci * plane, th, tw, n, d);
+        for (int j = 0; j < 4; j++)     /* columns: B^T d */
+          bt4 (d + j, 4, t + j, 4);
+        for (int i = 0; i < 4; i++)     /* rows: (B^T d) B */
+          bt4 (t + 4 * i, 1, r + 4 * i, 1);
+        float *dst = v + ci * tiles + th * tw_n + tw;
+        if (n == LANES) {
+          for (int e = 0; e < CNN_WINO_E; e++)
+            memcpy (dst + e * sv, &r[e], sizeof r[e]);
+        } else {
+          for (int e = 0; e < CNN_WINO_E; e++)
+            for (int k = 0; k < n; k++)
+              dst[e * sv + k] = r[e][k];
+        }
+      }
+}
+
+/* y = act (y + bias) on 4 vectors (NaN stays NaN under Relu and Clip). */
+static void
+bias_act4 (cnn_v8f o[4], float bias, const CnnFusedAct *act)
+{
+  const cnn_v8f zero = { 0 };
+  cnn_v8f b = zero + bias;
+  CnnActKind kind = act ? act->kind : CNN_ACT_NONE;
+  cnn_v8f lo = zero + (act ? act->alpha : 0.0f);
+  cnn_v8f hi = zero + (act ? act->beta : 0.0f);
+  for (int i = 0; i < 4; i++) {
+    cnn_v8f v = o[i] + b;
+    if (kind == CNN_ACT_RELU)
+      v = (cnn_v8f) ((cnn_v8i) v & ~(cnn_v8i) (v < zero));
+    else if (kind == CNN_ACT_CLIP) {
+      v = (cnn_v8f) (((cnn_v8i) lo & (cnn_v8i) (v < lo))
+          | ((cnn_v8i) v & ~(cnn_v8i) (v < lo)));
+      v = (cnn_v8f) (((cnn_v8i) hi & (cnn_v8i) (v > hi))
+          | ((cnn_v8i) v & ~(cnn_v8i) (v > hi)));
+    } else if (kind == CNN_ACT_LEAKY_RELU) {
+      cnn_v8i neg = (cnn_v8i) (v < zero);
+      v = (cnn_v8f) (((cnn_v8i) (v * lo) & neg) | ((cnn_v8i) v & ~neg));
+    }
+    o[i] = v;
+  }
+}
+
+/* Writes the 2x2 results o[i * 2 + j] lane k (tile th, tw0 + k) to the
+ * plane yo, dropping what falls past the edges: the two columns of each
+ * output row are interleaved into 16 floats, stored directly or through a
+ * local buffer at the edges. */
+static void
+scatter (const CnnConvGeom *g, const cnn_v8f o[4], int64_t th, int64_t tw0,
+    int n, float *yo)
+{
+  const cnn_v8i lo = { 0, 8, 1, 9, 2, 10, 3, 11 };
+  const cnn_v8i hi = { 4, 12, 5, 13, 6, 14, 7, 15 };
+  int64_t h = g->out[1], w = g->out[2];
+  int64_t cols = w - tw0 * 2 < 2 * n ? w - tw0 * 2 : 2 * n;
+  for (int i = 0; i < 2 && th * 2 + i < h; i++) {
+    float *row = yo + (th * 2 + i) * w + tw0 * 2;
+    cnn_v8f a = __builtin_shuffle (o[i * 2], o[i * 2 + 1], lo);
+    cnn_v8f b = __builtin_shuffle (o[i * 2], o[i * 2 + 1], hi);
+    if (cols == 2 * LANES) {
+      memcpy (row, &a, sizeof a);
+      memcpy (row + LANES, &b, sizeof b);
+    } else {
+      float tmp[2 * LANES];
+      memcpy (tmp, &a, sizeof a);
+      memcpy (tmp + LANES, &b, sizeof b);
+      memcpy (row, tmp, sizeof (float) * (size_t) cols);
+    }
+  }
+}
+
+void
+cnn_winograd_output (const CnnConvGeom *g, const float *m,
+    const float *bias, const CnnFusedAct *act, int64_t o0, int64_t o1,
+    float *y)
+{
+  int64_t tw_n = tiles_w (g), th_n = tiles_h (g);
+  int64_t tiles = th_n * tw_n, sm = cnn_winograd_plane (g->oc * tiles);
+  int64_t plane = g->out[1] * g->out[2];
+  for (int64_t o = o0; o < o1; o++)
+    for (int64_t th = 0; th < th_n; th++)
+      for (int64_t tw = 0; tw < tw_n; tw += LANES) {
+        int n = tw_n - tw < LANES ? (int) (tw_n - tw) : LANES;
+        cnn_v8f s[CNN_WINO_E], t[8], r[4];
+        const float *src = m + o * tiles + th * tw_n + tw;
+        if (n == LANES) {
+          for (int e = 0; e < CNN_WINO_E; e++)
+            memcpy (&s[e], src + e * sm, sizeof s[e]);
+        } else {
+          for (int e = 0; e < CNN_WINO_E; e++) {
+            memset (&s[e], 0, sizeof s[e]);
+            for (int k = 0; k < n; k++)
+              s[e][k] = src[e * sm + k];
+          }
+        }
+        for (int j = 0; j < 4; j++)     /* columns: A^T M (2 x 4) */
+          at4 (s + j, 4, t + j, 4);
+        for (int i = 0; i < 2; i++)     /* rows: (A^T M) A (2 x 2) */
+          at4 (t + 4 * i, 1, r + 2 * i, 1);
+        bias_act4 (r, bias ? bias[o] : 0.0f, act);
+        scatter (g, r, th, tw, n, y + o * plane);
+      }
+}
