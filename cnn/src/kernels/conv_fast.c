@@ -24,7 +24,7 @@
 #define MIN_ITEMS 4
 
 /* Bytes of one packed B block (k block x tile): it stays in L2. */
-#define B_BUDGET ((int64_t) 192 << 10)
+#define B_BUDGET ((int64_t) 320 << 10)
 
 /* Winograd is worth it with at least this many 2x2 tiles per image:
  * below, the per-run filter transform (16 x oc x c values) and the
@@ -93,6 +93,9 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
 static bool
 plan_winograd (CnnConvFast *f, const CnnConvGeom *g)
 {
+#if !defined(CNN_HAVE_X86_KERNELS)
+  return false;                 /* winograd.c is built with the AVX2 set */
+#endif
   if (!cnn_winograd_applies (g) || g->c < WINO_MIN_CHANNELS
       || g->oc < WINO_MIN_CHANNELS
       || cnn_winograd_tiles (g) < WINO_MIN_TILES)
@@ -186,9 +189,10 @@ pack_b (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
     cnn_im2col_panels (pc->g, pc->x, k0, kc, p0, len, nr, dst);
 }
 
-/* Rows, positions and channel offsets of (image, group) ig. */
+/* The input of (image, group) ig for the B packer, and the index of that
+ * image's first output channel of the group, image * oc + group * ocg. */
 static void
-group_view (const Job *j, int64_t ig, PackCtx *pc, int64_t *y_off)
+group_view (const Job *j, int64_t ig, PackCtx *pc, int64_t *plane0)
 {
   const CnnConvGeom *g = j->g;
   int64_t cg = g->c / g->group, ocg = g->oc / g->group;
@@ -196,18 +200,19 @@ group_view (const Job *j, int64_t ig, PackCtx *pc, int64_t *y_off)
   pc->g = g;
   pc->x = j->io.x + (img * g->c + gi * cg) * cnn_conv_geom_in_size (g);
   pc->one = j->f->one;
-  *y_off = (img * g->oc + gi * ocg) * cnn_conv_geom_out_size (g);
+  *plane0 = img * g->oc + gi * ocg;
 }
 
-/* Channels [m0, m0 + mlen) of the group at y_off, positions [p0, + len). */
+/* Output channels [m0, m0 + mlen) of the group whose first output plane
+ * is plane0, positions [p0, p0 + len); pc NULL: B is packed in bbuf. */
 static void
-gemm_block (const Job *j, const PackCtx *pc, int64_t y_off, int64_t m0,
+gemm_block (const Job *j, const PackCtx *pc, int64_t plane0, int64_t m0,
     int64_t mlen, int64_t p0, int64_t len, float *bbuf, float *abuf)
 {
   const CnnConvGeom *g = j->g;
   int64_t rows = k_rows (g), positions = cnn_conv_geom_out_size (g);
-  int64_t oc0 = y_off / positions % g->oc + m0;
-  int64_t off = y_off + m0 * positions + p0;
+  int64_t oc0 = plane0 % g->oc + m0;
+  int64_t off = (plane0 + m0) * positions + p0;
   cnn_pgemm_block (&j->f->pg, mlen, rows, j->io.w + oc0 * rows, rows,
       pc ? pack_b : NULL, (void *) pc, p0, len, j->io.y + off, positions,
       j->io.bias ? j->io.bias + oc0 : NULL,
@@ -226,10 +231,10 @@ tiled_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   for (int64_t i = begin; i < end; i++) {
     int64_t mb = i % j->mblocks, rest = i / j->mblocks;
     int64_t t = rest % j->tiles, ig = rest / j->tiles;
-    int64_t p0 = t * tile, m0 = mb * mblock, y_off;
+    int64_t p0 = t * tile, m0 = mb * mblock, plane0;
     PackCtx pc;
-    group_view (j, ig, &pc, &y_off);
-    gemm_block (j, &pc, y_off, m0, ocg - m0 < mblock ? ocg - m0 : mblock, p0,
+    group_view (j, ig, &pc, &plane0);
+    gemm_block (j, &pc, plane0, m0, ocg - m0 < mblock ? ocg - m0 : mblock, p0,
         positions - p0 < tile ? positions - p0 : tile, bbuf, abuf);
   }
 }
@@ -241,10 +246,10 @@ static void
 prepack_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 {
   const Job *j = ctx;
-  int64_t rows = k_rows (j->g), kc = cnn_pgemm_kc (rows), y_off;
+  int64_t rows = k_rows (j->g), kc = cnn_pgemm_kc (rows), plane0;
   int64_t positions = cnn_conv_geom_out_size (j->g), nr = j->f->pg.nr;
   PackCtx pc;
-  group_view (j, j->img_group, &pc, &y_off);
+  group_view (j, j->img_group, &pc, &plane0);
   for (int64_t i = begin; i < end; i++) {
     int64_t k0 = i * kc, n = rows - k0 < kc ? rows - k0 : kc;
     pack_b (&pc, k0, n, 0, positions, (int) nr,
@@ -257,14 +262,14 @@ static void
 shared_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 {
   const Job *j = ctx;
-  int64_t ocg = j->g->oc / j->g->group, mblock = j->f->mblock, y_off;
+  int64_t ocg = j->g->oc / j->g->group, mblock = j->f->mblock, plane0;
   PackCtx pc;
-  group_view (j, j->img_group, &pc, &y_off);
+  group_view (j, j->img_group, &pc, &plane0);
   float *abuf = (float *) (j->scratch + shared_b_bytes (j->f, j->g)
       + j->stride * (size_t) thread);
   for (int64_t mb = begin; mb < end; mb++) {
     int64_t m0 = mb * mblock;
-    gemm_block (j, NULL, y_off, m0, ocg - m0 < mblock ? ocg - m0 : mblock,
+    gemm_block (j, NULL, plane0, m0, ocg - m0 < mblock ? ocg - m0 : mblock,
         0, cnn_conv_geom_out_size (j->g), (float *) j->scratch, abuf);
   }
 }
@@ -282,6 +287,8 @@ shared_run (Job *j, CnnThreadPool *pool)
 }
 
 /* ---- Winograd (each step split by channel or GEMM item) ----------------- */
+
+#if defined(CNN_HAVE_X86_KERNELS)
 
 static void
 wino_weights_chunk (void *ctx, int64_t begin, int64_t end, int thread)
@@ -371,16 +378,20 @@ wino_run (Job *j, CnnThreadPool *pool)
   }
 }
 
+#endif /* CNN_HAVE_X86_KERNELS */
+
 void
 cnn_conv_fast_run (const CnnConvFast *f, const CnnConvGeom *g,
     const CnnConvIO *io, CnnThreadPool *pool, void *scratch)
 {
   int64_t ocg = g->oc / g->group, positions = cnn_conv_geom_out_size (g);
   Job j = { .f = f, .g = g, .io = *io, .scratch = scratch };
+#if defined(CNN_HAVE_X86_KERNELS)
   if (f->winograd) {
     wino_run (&j, pool);
     return;
   }
+#endif
   j.mblocks = (ocg + f->mblock - 1) / f->mblock;
   if (f->shared_b) {
     shared_run (&j, pool);

@@ -123,16 +123,44 @@ zero_tail (int64_t kc, int64_t len, int nr, float *dst)
     memset (last + r * nr + tail, 0, sizeof (float) * (size_t) (nr - tail));
 }
 
+/* dst[t] = row[(ow0 + t) * s + off] for t < n where the output column
+ * ow0 + t is in [lo, hi) (the columns whose tap lies in the row), else 0;
+ * row NULL: all 0. Short runs, so plain loops rather than library calls. */
+static inline void
+put_run (float *dst, const float *row, int64_t ow0, int64_t n, int64_t lo,
+    int64_t hi, int64_t s, int64_t off)
+{
+  int64_t a = lo - ow0, b = hi - ow0;
+  a = a < 0 ? 0 : a > n ? n : a;
+  b = b < a ? a : b > n ? n : b;
+  if (!row)
+    a = b = n;
+  int64_t t = 0;
+  for (; t < a; t++)
+    dst[t] = 0.0f;
+  const float *src = row ? row + ow0 * s + off : NULL;
+  if (s == 1)
+    for (; t < b; t++)
+      dst[t] = src[t];
+  else
+    for (; t < b; t++)
+      dst[t] = src[t * s];
+  for (; t < n; t++)
+    dst[t] = 0.0f;
+}
+
 /* Like im2col_row for the columns p0 .. p0+len-1, but column j goes to
  * dst[(j / nr) * pstride + j % nr]: each output-row segment is cut at the
- * panel boundaries. */
+ * panel boundaries. The valid output columns [lo, hi) depend on kw only,
+ * so they are found once. */
 static void
 im2col_row_panels (const CnnConvGeom *g, const float *xc, int64_t kd,
     int64_t kh, int64_t kw, int64_t p0, int64_t len, int nr, int64_t pstride,
     float *dst)
 {
-  int64_t oh_n = g->out[1], ow_n = g->out[2];
-  int64_t off_w = kw * g->dil[2] - g->pad[2];
+  int64_t oh_n = g->out[1], ow_n = g->out[2], s = g->stride[2];
+  int64_t off_w = kw * g->dil[2] - g->pad[2], lo, hi;
+  valid_range (off_w, s, g->in[2], ow_n, &lo, &hi);
   int64_t ow = p0 % ow_n, oh = p0 / ow_n % oh_n, od = p0 / ow_n / oh_n;
   int64_t j = 0, q = 0, in_panel = 0;   /* column, its panel and lane */
   while (j < len) {
@@ -144,8 +172,8 @@ im2col_row_panels (const CnnConvGeom *g, const float *xc, int64_t kd,
       row = xc + (id * g->in[1] + ih) * g->in[2];
     while (seg > 0) {
       int64_t piece = nr - in_panel < seg ? nr - in_panel : seg;
-      fill_segment (dst + q * pstride + in_panel, row, ow, ow + piece,
-          g->stride[2], off_w, g->in[2], ow_n);
+      put_run (dst + q * pstride + in_panel, row, ow, piece, lo, hi, s,
+          off_w);
       ow += piece;
       j += piece;
       seg -= piece;

@@ -25,12 +25,14 @@ cnn_pgemm_init (CnnPgemm *pg, CnnCpuLevel level)
     pg->mr = 8;
     pg->nr = 48;
     pg->ukernel = cnn_pgemm_ukernel_avx512;
+    pg->dot = cnn_pgemm_dot_avx512;
     return true;
   }
   if (level >= CNN_CPU_AVX2) {
     pg->mr = 6;
     pg->nr = 16;
     pg->ukernel = cnn_pgemm_ukernel_avx2;
+    pg->dot = cnn_pgemm_dot_avx2;
     return true;
   }
 #endif
@@ -63,10 +65,22 @@ slice_stride (int64_t kc)
   return (lines % 2 == 0 ? lines + 1 : lines) * 16;
 }
 
+/* abuf: the copied A slice, then the transposed tail of B. */
 int64_t
 cnn_pgemm_a_floats (const CnnPgemm *pg)
 {
-  return pg->mr * slice_stride (CNN_PGEMM_KC);
+  return (pg->mr + CNN_PGEMM_DOT_MAX) * slice_stride (CNN_PGEMM_KC);
+}
+
+/* Copies the nt columns of the last panel (kc rows of nr floats) into bt,
+ * column j at bt + j * ldbt. */
+static void
+transpose_tail (const float *panel, int64_t kc, int nr, int nt, float *bt,
+    int64_t ldbt)
+{
+  for (int j = 0; j < nt; j++)
+    for (int64_t p = 0; p < kc; p++)
+      bt[j * ldbt + p] = panel[p * nr + j];
 }
 
 int64_t
@@ -86,6 +100,13 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
   int64_t kc_max = cnn_pgemm_kc (k);
   if (m <= 0 || len <= 0 || k <= 0)
     return;
+  /* columns [0, full) in micro-kernel panels, [full, len) by dot kernel */
+  int64_t tail = len % nr, full = len;
+  if (tail > 0 && tail <= CNN_PGEMM_DOT_MAX)
+    full = len - tail;
+  else
+    tail = 0;
+  float *bt = abuf + mr * slice_stride (CNN_PGEMM_KC);
   for (int64_t k0 = 0; k0 < k; k0 += kc_max) {
     int64_t kc = k - k0 < kc_max ? k - k0 : kc_max;
     const float *bk = bbuf;
@@ -93,6 +114,9 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
       pack_b (ctx, k0, kc, p0, len, nr, bbuf);
     else
       bk = bbuf + k0 * ((len + nr - 1) / nr * nr);
+    int64_t ldbt = slice_stride (kc);
+    if (tail)
+      transpose_tail (bk + full * kc, kc, nr, (int) tail, bt, ldbt);
     int flags = (k0 > 0 ? CNN_PGEMM_LOAD_C : 0)
         | (k0 + kc >= k ? CNN_PGEMM_FINISH : 0);
     for (int64_t i0 = 0; i0 < m; i0 += mr) {
@@ -107,11 +131,16 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
         ap = abuf;
       }
       CnnPgemmEpi epi = { bias ? bias + i0 : NULL, NULL, ldr, act };
-      for (int64_t j0 = 0; j0 < len; j0 += nr) {
-        int nv = len - j0 < nr ? (int) (len - j0) : nr;
+      for (int64_t j0 = 0; j0 < full; j0 += nr) {
+        int nv = full - j0 < nr ? (int) (full - j0) : nr;
         epi.res = res ? res + i0 * ldr + j0 : NULL;
         pg->ukernel (kc, ap, ldap, bk + j0 * kc, c + i0 * ldc + j0, ldc, mv,
             nv, flags, &epi);
+      }
+      if (tail) {
+        epi.res = res ? res + i0 * ldr + full : NULL;
+        pg->dot (kc, ap, ldap, bt, ldbt, c + i0 * ldc + full, ldc, mv,
+            (int) tail, flags, &epi);
       }
     }
   }

@@ -21,7 +21,9 @@
  * hence every bit of C, depends only on (m, k, len), never on the thread
  * that runs the block. The micro-kernels hold an mr x nr tile of C in
  * registers: 8 x 48 on AVX-512, 6 x 16 on AVX2 + FMA; bias, residual and
- * the activation are applied to the tile before its only store.
+ * the activation are applied to the tile before its only store. A last
+ * panel of at most CNN_PGEMM_DOT_MAX columns (7x7 outputs: 49 = 48 + 1)
+ * takes a dot-product kernel instead (see CnnPgemmDot).
  * Levels below AVX2 have no micro-kernel: cnn_pgemm_init returns false
  * and the caller keeps its BLAS path.
  */
@@ -56,10 +58,23 @@ typedef void (*CnnPgemmUkernel) (int64_t kc, const float *a, int64_t lda,
     const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
     const CnnPgemmEpi *epi);
 
+/* The narrow tail: c (mv x nt, nt <= CNN_PGEMM_DOT_MAX) [+]= a (mv rows
+ * of kc) x bt^T, where bt holds the nt columns of B transposed (column j
+ * is the kc floats at bt + j * ldbt): one dot product along k per output,
+ * vectorised over k, so a tail of a few columns costs a few columns'
+ * work instead of a whole vector's. Same flags and epilogue. */
+typedef void (*CnnPgemmDot) (int64_t kc, const float *a, int64_t lda,
+    const float *bt, int64_t ldbt, float *c, int64_t ldc, int mv, int nt,
+    int flags, const CnnPgemmEpi *epi);
+
+/* Tails of at most this many columns take the dot kernel. */
+#define CNN_PGEMM_DOT_MAX 8
+
 typedef struct {
   CnnCpuLevel level;
   int mr, nr;
   CnnPgemmUkernel ukernel;
+  CnnPgemmDot dot;
 } CnnPgemm;
 
 /* Picks the micro-kernel for level; false when there is none. */
@@ -102,5 +117,11 @@ void cnn_pgemm_ukernel_avx512 (int64_t kc, const float *a, int64_t lda,
 void cnn_pgemm_ukernel_avx2 (int64_t kc, const float *a, int64_t lda,
     const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
     const CnnPgemmEpi *epi);
+void cnn_pgemm_dot_avx512 (int64_t kc, const float *a, int64_t lda,
+    const float *bt, int64_t ldbt, float *c, int64_t ldc, int mv, int nt,
+    int flags, const CnnPgemmEpi *epi);
+void cnn_pgemm_dot_avx2 (int64_t kc, const float *a, int64_t lda,
+    const float *bt, int64_t ldbt, float *c, int64_t ldc, int mv, int nt,
+    int flags, const CnnPgemmEpi *epi);
 
 #endif /* CNN_KERNELS_PGEMM_H */

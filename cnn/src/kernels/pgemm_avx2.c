@@ -132,3 +132,80 @@ cnn_pgemm_ukernel_avx2 (int64_t kc, const float *a, int64_t lda,
   else
     kernel_nv (1, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
 }
+
+static inline float
+act1 (float v, const CnnFusedAct *act)
+{
+  switch (act ? act->kind : CNN_ACT_NONE) {
+    case CNN_ACT_RELU:
+      return 0.0f > v ? 0.0f : v;       /* NaN stays NaN */
+    case CNN_ACT_CLIP:
+      v = act->alpha > v ? act->alpha : v;
+      return act->beta < v ? act->beta : v;
+    case CNN_ACT_LEAKY_RELU:
+      return v < 0.0f ? act->alpha * v : v;
+    case CNN_ACT_NONE:
+    default:
+      return v;
+  }
+}
+
+static inline float
+hsum (__m256 v)
+{
+  __m128 s = _mm_add_ps (_mm256_castps256_ps128 (v),
+      _mm256_extractf128_ps (v, 1));
+  s = _mm_add_ps (s, _mm_movehl_ps (s, s));
+  s = _mm_add_ss (s, _mm_movehdup_ps (s));
+  return _mm_cvtss_f32 (s);
+}
+
+/* The dot kernel of pgemm.h: 8 products of k at a time per (row, column),
+ * the last run of k masked, then one horizontal sum. */
+void
+cnn_pgemm_dot_avx2 (int64_t kc, const float *a, int64_t lda,
+    const float *bt, int64_t ldbt, float *c, int64_t ldc, int mv, int nt,
+    int flags, const CnnPgemmEpi *epi)
+{
+  const float *ar[MR];
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; i++)
+    ar[i] = a + (i < mv ? i : 0) * lda;
+  int64_t rest = kc % 8;
+  __m256i last = lane_mask ((int) rest);
+  for (int j = 0; j < nt; j++) {
+    const float *bj = bt + j * ldbt;
+    __m256 acc[MR];
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++)
+      acc[i] = _mm256_setzero_ps ();
+    int64_t p = 0;
+    for (; p + 8 <= kc; p += 8) {
+      __m256 bv = _mm256_loadu_ps (bj + p);
+#pragma GCC unroll 6
+      for (int i = 0; i < MR; i++)
+        acc[i] = _mm256_fmadd_ps (_mm256_loadu_ps (ar[i] + p), bv, acc[i]);
+    }
+    if (rest) {
+      __m256 bv = _mm256_maskload_ps (bj + p, last);
+#pragma GCC unroll 6
+      for (int i = 0; i < MR; i++)
+        acc[i] = _mm256_fmadd_ps (_mm256_maskload_ps (ar[i] + p, last), bv,
+            acc[i]);
+    }
+    for (int i = 0; i < mv; i++) {
+      float v = hsum (acc[i]);
+      float *ci = c + i * ldc + j;
+      if (flags & CNN_PGEMM_LOAD_C)
+        v += *ci;
+      if (flags & CNN_PGEMM_FINISH) {
+        if (epi->bias)
+          v += epi->bias[i];
+        if (epi->res)
+          v += epi->res[i * epi->ldr + j];
+        v = act1 (v, epi->act);
+      }
+      *ci = v;
+    }
+  }
+}

@@ -118,3 +118,70 @@ cnn_pgemm_ukernel_avx512 (int64_t kc, const float *a, int64_t lda,
   else
     kernel_nv (1, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
 }
+
+static inline float
+act1 (float v, const CnnFusedAct *act)
+{
+  switch (act ? act->kind : CNN_ACT_NONE) {
+    case CNN_ACT_RELU:
+      return 0.0f > v ? 0.0f : v;       /* NaN stays NaN */
+    case CNN_ACT_CLIP:
+      v = act->alpha > v ? act->alpha : v;
+      return act->beta < v ? act->beta : v;
+    case CNN_ACT_LEAKY_RELU:
+      return v < 0.0f ? act->alpha * v : v;
+    case CNN_ACT_NONE:
+    default:
+      return v;
+  }
+}
+
+/* The dot kernel of pgemm.h: 16 products of k at a time per (row, column),
+ * the last run of k masked, then one horizontal sum. */
+void
+cnn_pgemm_dot_avx512 (int64_t kc, const float *a, int64_t lda,
+    const float *bt, int64_t ldbt, float *c, int64_t ldc, int mv, int nt,
+    int flags, const CnnPgemmEpi *epi)
+{
+  const float *ar[MR];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++)
+    ar[i] = a + (i < mv ? i : 0) * lda;
+  int64_t rest = kc % 16;
+  __mmask16 last = (__mmask16) ((1u << rest) - 1);
+  for (int j = 0; j < nt; j++) {
+    const float *bj = bt + j * ldbt;
+    __m512 acc[MR];
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; i++)
+      acc[i] = _mm512_setzero_ps ();
+    int64_t p = 0;
+    for (; p + 16 <= kc; p += 16) {
+      __m512 bv = _mm512_loadu_ps (bj + p);
+#pragma GCC unroll 8
+      for (int i = 0; i < MR; i++)
+        acc[i] = _mm512_fmadd_ps (_mm512_loadu_ps (ar[i] + p), bv, acc[i]);
+    }
+    if (rest) {
+      __m512 bv = _mm512_maskz_loadu_ps (last, bj + p);
+#pragma GCC unroll 8
+      for (int i = 0; i < MR; i++)
+        acc[i] = _mm512_fmadd_ps (_mm512_maskz_loadu_ps (last, ar[i] + p),
+            bv, acc[i]);
+    }
+    for (int i = 0; i < mv; i++) {
+      float v = _mm512_reduce_add_ps (acc[i]);
+      float *ci = c + i * ldc + j;
+      if (flags & CNN_PGEMM_LOAD_C)
+        v += *ci;
+      if (flags & CNN_PGEMM_FINISH) {
+        if (epi->bias)
+          v += epi->bias[i];
+        if (epi->res)
+          v += epi->res[i * epi->ldr + j];
+        v = act1 (v, epi->act);
+      }
+      *ci = v;
+    }
+  }
+}

@@ -11,28 +11,25 @@
  * (kernels/conv_geom.h) and prepare() picks one kernel:
  *   CONV_DEPTHWISE  group == C, 2-D: kernels/depthwise.c, one plane each,
  *                   the SIMD variant chosen at prepare;
- *   CONV_WINOGRAD   3x3 stride 1, single group, enough 2x2 output tiles,
- *                   AVX2 or AVX-512: kernels/winograd.h F(2x2, 3x3); the
- *                   filters are transformed at each run (into scratch, so
- *                   the weights are not kept twice), the 36 products are
- *                   pgemm GEMMs, bias + activation join the output
- *                   transform;
- *   CONV_PGEMM      any other convolution on a CPU with AVX2 or AVX-512:
- *                   per tile of output positions the input is packed
- *                   straight into kernels/pgemm.h panels (a copy for 1x1
- *                   stride 1, im2col otherwise), the micro-kernel reads W
- *                   in place (no copy of the weights) and applies bias +
- *                   activation at its store;
- *   CONV_1X1        1x1x1 kernel, stride 1, no padding: out_g = W_g x X_g,
- *                   one BLAS sgemm per tile of output positions;
- *   CONV_IM2COL     everything else: per-thread im2col of a tile of
- *                   output positions into scratch, then one BLAS sgemm.
+ *   CONV_FAST       anything else on a CPU with AVX2 or AVX-512:
+ *                   kernels/conv_fast.h (Winograd F(2x2, 3x3) or the
+ *                   packed-B GEMM micro-kernels; W read in place; bias,
+ *                   residual and activation fused into the store);
+ *   CONV_1X1        (portable) 1x1x1 kernel, stride 1, no padding:
+ *                   out_g = W_g x X_g, one BLAS sgemm per tile of output
+ *                   positions;
+ *   CONV_IM2COL     (portable) everything else: per-thread im2col of a
+ *                   tile of output positions into scratch, then one BLAS
+ *                   sgemm.
  * Work is split across the pool by (image, group, tile of positions, block
  * of output channels) or by output plane; the split depends on the
  * geometry only, so any thread count gives bitwise the same output. Every
  * thread makes single-threaded BLAS calls. On the BLAS paths the bias and
  * the fused activation (node->act) are applied to each tile while it is
- * in cache. The reference for all paths is cnn_conv_ref
+ * in cache.
+ * A Conv into which graph_fuse.c folded a residual Add (domain
+ * CNN_CONV_FUSED_DOMAIN, fourth input R of the output's shape) computes
+ * act (conv + bias + R). The reference for all paths is cnn_conv_ref
  * (kernels/conv_ref.c).
  */
 #include "ops.h"
@@ -42,8 +39,7 @@
 #include "../kernels/epilogue.h"
 #include "../kernels/gemm.h"
 #include "../kernels/im2col.h"
-#include "../kernels/pgemm.h"
-#include "../kernels/winograd.h"
+#include "../kernels/conv_fast.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -53,22 +49,14 @@ typedef enum {
   CONV_IM2COL,
   CONV_1X1,
   CONV_DEPTHWISE,
-  CONV_PGEMM,
-  CONV_WINOGRAD,
+  CONV_FAST,
 } ConvAlgo;
 
 typedef struct {
   CnnConvGeom geom;
   ConvAlgo algo;
   CnnDepthwiseFn dw_fn;         /* CONV_DEPTHWISE */
-  /* CONV_PGEMM */
-  CnnPgemm pg;
-  bool one;                     /* 1x1 stride 1: B is X itself */
-  int64_t tile, mblock;         /* positions per item, channels per item */
-  bool shared_b;                /* one tile, several channel blocks: B is
-                                 * packed once, all blocks read it */
-  /* CONV_WINOGRAD: floats of U, V, M (64-byte multiples) */
-  int64_t wino_u, wino_v, wino_m;
+  CnnConvFast fast;             /* CONV_FAST */
 } ConvParams;
 
 /* Floats of im2col scratch one thread may use (4 MiB). */
@@ -140,131 +128,15 @@ col_stride (const ConvParams *p)
   return (size_t) round_up (rows * conv_tile (p) * 4, 64);
 }
 
-/* ---- the pgemm path ----------------------------------------------------- */
-
-/* Below this many flops (about 80 us on one core) a convolution is one
- * work item: handing half of it to a pool thread that has gone to sleep
- * costs tens of microseconds on a loaded machine, more than it saves. */
-#define CONV_SERIAL_FLOPS ((int64_t) 8 << 20)
-
-/* Bytes of one packed B block (k block x tile): it stays in L2. */
-#define CONV_B_BUDGET ((int64_t) 192 << 10)
-
-/* Chooses p->tile and p->mblock for the pgemm path from the geometry
- * only: tiles of positions (multiples of nr) whose B block fits the
- * budget, then, while there are fewer than CONV_MIN_ITEMS items, blocks of
- * output channels (multiples of mr, at least 4 panels) and smaller
- * tiles. */
-static void
-pgemm_plan (ConvParams *p)
-{
-  const CnnConvGeom *g = &p->geom;
-  int64_t nr = p->pg.nr, mr = p->pg.mr, ocg = g->oc / g->group;
-  int64_t rows = g->c / g->group * cnn_conv_geom_k_size (g);
-  int64_t positions = cnn_conv_geom_out_size (g);
-  int64_t kc = rows < CNN_PGEMM_KC ? rows : CNN_PGEMM_KC;
-  int64_t tile = CONV_B_BUDGET / (4 * kc) / nr * nr;
-  tile = tile < nr ? nr : tile;
-  int64_t tiles = (positions + tile - 1) / tile;
-  int64_t outer = g->n * g->group;
-  int64_t want = 2 * ocg * rows * positions * outer < CONV_SERIAL_FLOPS
-      ? 1 : CONV_MIN_ITEMS;
-  int64_t parts = 1;
-  if (outer * tiles < want) {
-    parts = (want + outer * tiles - 1) / (outer * tiles);
-    if (parts > ocg / (4 * mr))
-      parts = ocg / (4 * mr);
-    parts = parts < 1 ? 1 : parts;
-  }
-  p->mblock = round_up ((ocg + parts - 1) / parts, mr);
-  parts = (ocg + p->mblock - 1) / p->mblock;
-  if (outer * tiles * parts < want) {
-    int64_t more = (want + outer * parts - 1) / (outer * parts);
-    tiles = more < positions / nr ? more : positions / nr;
-    tiles = tiles < 1 ? 1 : tiles;
-  }
-  /* equal tiles, rounded up to whole panels */
-  tile = round_up ((positions + tiles - 1) / tiles, nr);
-  p->tile = tile < positions ? tile : positions;
-  p->shared_b = p->tile == positions && p->mblock < ocg;
-}
-
-/* Bytes of the A slice buffer (pgemm.h) per thread, 64-byte aligned. */
-static size_t
-abuf_bytes (const ConvParams *p)
-{
-  return (size_t) round_up (cnn_pgemm_a_floats (&p->pg) * 4, 64);
-}
-
-/* Bytes of B buffer per thread, 64-byte aligned. */
-static size_t
-bbuf_bytes (const ConvParams *p, int64_t rows)
-{
-  return (size_t) round_up (cnn_pgemm_b_floats (&p->pg, rows, p->tile) * 4,
-      64);
-}
-
-/* Per-thread scratch of the pgemm path: B buffer, then A buffer. */
-static size_t
-pgemm_stride (const ConvParams *p)
-{
-  if (p->algo != CONV_PGEMM)
-    return 0;
-  const CnnConvGeom *g = &p->geom;
-  return bbuf_bytes (p, g->c / g->group * cnn_conv_geom_k_size (g))
-      + abuf_bytes (p);
-}
-
-/* Winograd is worth it with at least this many 2x2 tiles per image:
- * below, the per-run filter transform (16 x oc x c values) and the
- * input and output transforms cost more than the multiplications saved
- * (measured on ResNet layers: 56x56 and 28x28 gain, 14x14 loses); and with
- * at least this many input and output channels. */
-#define CONV_WINO_MIN_TILES 128
-#define CONV_WINO_MIN_CHANNELS 16
-
-static bool
-wino_choose (ConvParams *p)
-{
-  const CnnConvGeom *g = &p->geom;
-  if (!cnn_winograd_applies (g) || g->c < CONV_WINO_MIN_CHANNELS
-      || g->oc < CONV_WINO_MIN_CHANNELS
-      || cnn_winograd_tiles (g) < CONV_WINO_MIN_TILES)
-    return false;
-  int64_t tiles = cnn_winograd_tiles (g);
-  p->wino_u = CNN_WINO_E * cnn_winograd_plane (g->oc * g->c);
-  p->wino_v = CNN_WINO_E * cnn_winograd_plane (g->c * tiles);
-  p->wino_m = CNN_WINO_E * cnn_winograd_plane (g->oc * tiles);
-  /* GEMM items: (element, tile of tiles); all output channels each */
-  int64_t kc = g->c < CNN_PGEMM_KC ? g->c : CNN_PGEMM_KC;
-  int64_t tile = CONV_B_BUDGET / (4 * kc) / p->pg.nr * p->pg.nr;
-  tile = tile < p->pg.nr ? p->pg.nr : tile;
-  int64_t n_tiles = (tiles + tile - 1) / tile;
-  tile = round_up ((tiles + n_tiles - 1) / n_tiles, p->pg.nr);
-  p->tile = tile < tiles ? tile : tiles;
-  p->mblock = g->oc;
-  return true;
-}
-
 static size_t
 conv_scratch_bytes (const CnnGraph *gr, const CnnNode *node, int threads)
 {
   const ConvParams *p = node->params;
   if (!p)
     return 0;
-  size_t shared = 0, per;
-  if (p->algo == CONV_WINOGRAD) {
-    shared = (size_t) (p->wino_u + p->wino_v + p->wino_m) * 4;
-    per = bbuf_bytes (p, p->geom.c) + abuf_bytes (p);
-  } else if (p->algo == CONV_PGEMM && p->shared_b) {
-    const CnnConvGeom *g = &p->geom;
-    shared = (size_t) round_up (cnn_pgemm_b_all_floats (&p->pg,
-            g->c / g->group * cnn_conv_geom_k_size (g), p->tile) * 4, 64);
-    per = abuf_bytes (p);
-  } else {
-    per = p->algo == CONV_PGEMM ? pgemm_stride (p) : col_stride (p);
-  }
-  return shared + per * (size_t) (threads > 1 ? threads : 1);
+  if (p->algo == CONV_FAST)
+    return cnn_conv_fast_scratch (&p->fast, &p->geom, threads);
+  return col_stride (p) * (size_t) (threads > 1 ? threads : 1);
 }
 
 static void
@@ -401,14 +273,9 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   }
   if (p->algo == CONV_DEPTHWISE)
     p->dw_fn = cnn_depthwise_select (g, cnn_cpu_level ());
-  else if (cnn_pgemm_init (&p->pg, cnn_cpu_level ())) {
-    p->one = p->algo == CONV_1X1;
-    p->algo = CONV_PGEMM;
-    if (wino_choose (p))
-      p->algo = CONV_WINOGRAD;
-    else
-      pgemm_plan (p);
-  }
+  else if (cnn_conv_fast_init (&p->fast, g, p->algo == CONV_1X1,
+          cnn_cpu_level ()))
+    p->algo = CONV_FAST;
   node->params = p;
 
   CnnValue *y = cnn_node_output (gr, node, 0);
@@ -442,88 +309,7 @@ typedef struct {
   size_t col_stride;
   int64_t tile, tiles;          /* output positions per tile, tile count */
   int64_t mblock, mblocks;      /* output channels per block, block count */
-  float *u, *v, *m;             /* CONV_WINOGRAD */
-  int64_t img_group;            /* shared_b: image * group + group index */
 } ConvJob;
-
-/* What the pgemm path's B packer needs: one group's input. */
-typedef struct {
-  const CnnConvGeom *g;
-  const float *x;
-  bool one;
-} PackCtx;
-
-static void
-pack_b (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
-    float *dst)
-{
-  const PackCtx *pc = ctx;
-  if (pc->one)
-    cnn_pack_rows_panels (pc->x, cnn_conv_geom_out_size (pc->g), k0, kc, p0,
-        len, nr, dst);
-  else
-    cnn_im2col_panels (pc->g, pc->x, k0, kc, p0, len, nr, dst);
-}
-
-/* A plain row-major B (rows ld floats apart), for the Winograd GEMMs. */
-typedef struct {
-  const float *b;
-  int64_t ld;
-} RowsSrc;
-
-static void
-pack_rows (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
-    float *dst)
-{
-  const RowsSrc *rs = ctx;
-  cnn_pack_rows_panels (rs->b, rs->ld, k0, kc, p0, len, nr, dst);
-}
-
-/* One (image, group, tile, channel block) of the pgemm path. */
-static void
-pgemm_item (const ConvJob *j, int64_t item, int thread)
-{
-  const ConvParams *p = j->p;
-  const CnnConvGeom *g = &p->geom;
-  int64_t cg = g->c / g->group, ocg = g->oc / g->group;
-  int64_t rows = cg * cnn_conv_geom_k_size (g);
-  int64_t positions = cnn_conv_geom_out_size (g);
-  int64_t mb = item % j->mblocks, rest = item / j->mblocks;
-  int64_t t = rest % j->tiles;
-  rest /= j->tiles;
-  int64_t gi = rest % g->group, img = rest / g->group;
-  int64_t p0 = t * j->tile, m0 = mb * j->mblock;
-  int64_t len = positions - p0 < j->tile ? positions - p0 : j->tile;
-  int64_t mlen = ocg - m0 < j->mblock ? ocg - m0 : j->mblock;
-  PackCtx pc = { g, j->x + (img * g->c + gi * cg) * cnn_conv_geom_in_size (g),
-    p->one };
-  int64_t oc0 = gi * ocg + m0;
-  float *buf = (float *) (j->scratch + j->col_stride * (size_t) thread);
-  cnn_pgemm_block (&p->pg, mlen, rows, j->w + oc0 * rows, rows, pack_b, &pc,
-      p0, len,
-      j->y + (img * g->oc + oc0) * positions + p0, positions,
-      j->bias ? j->bias + oc0 : NULL,
-      j->res ? j->res + (img * g->oc + oc0) * positions + p0 : NULL,
-      positions, j->act, buf, (float *) ((char *) buf + bbuf_bytes (p, rows)));
-}
-
-static void
-pgemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  for (int64_t i = begin; i < end; i++)
-    pgemm_item (ctx, i, thread);
-}
-
-/* y = act (y + bias + r) over n floats (r NULL: no residual). */
-static void
-residual_bias_act (float *y, const float *r, int64_t n, float bias,
-    const CnnFusedAct *act)
-{
-  if (r)
-    for (int64_t i = 0; i < n; i++)
-      y[i] += r[i];
-  cnn_bias_act (y, n, bias, act);
-}
 
 /* One (image, group, tile, channel block) of the 1x1 and im2col paths. */
 static void
@@ -559,8 +345,9 @@ gemm_item (const ConvJob *j, int64_t item, int thread)
       j->w + oc0 * rows, (int) rows, b, ldb, 0.0f, yb, (int) positions);
   const float *rb = j->res ? j->res + (yb - j->y) : NULL;
   for (int64_t o = 0; o < mlen; o++)
-    residual_bias_act (yb + o * positions, rb ? rb + o * positions : NULL,
-        len, j->bias ? j->bias[oc0 + o] : 0.0f, j->act);
+    cnn_residual_bias_act (yb + o * positions,
+        rb ? rb + o * positions : NULL, len,
+        j->bias ? j->bias[oc0 + o] : 0.0f, j->act);
 }
 
 static void
@@ -587,146 +374,8 @@ depthwise_chunk (void *ctx, int64_t begin, int64_t end, int thread)
         j->w + o * k_size, j->bias ? j->bias[o] : 0.0f,
         j->res ? NULL : j->act, y);
     if (j->res)
-      residual_bias_act (y, j->res + i * out_size, out_size, 0.0f, j->act);
-  }
-}
-
-/* ---- the pgemm path with one shared packing of B --------------------- */
-
-/* k block `item` of (image, group) j->img_group into the shared buffer. */
-static void
-prepack_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  const ConvJob *j = ctx;
-  const CnnConvGeom *g = &j->p->geom;
-  int64_t cg = g->c / g->group, rows = cg * cnn_conv_geom_k_size (g);
-  int64_t positions = cnn_conv_geom_out_size (g), kc = cnn_pgemm_kc (rows);
-  int64_t img = j->img_group / g->group, gi = j->img_group % g->group;
-  PackCtx pc = { g, j->x + (img * g->c + gi * cg) * cnn_conv_geom_in_size (g),
-    j->p->one };
-  int64_t pad = round_up (positions, j->p->pg.nr);
-  for (int64_t i = begin; i < end; i++) {
-    int64_t k0 = i * kc, n = rows - k0 < kc ? rows - k0 : kc;
-    pack_b (&pc, k0, n, 0, positions, j->p->pg.nr,
-        (float *) j->scratch + k0 * pad);
-  }
-}
-
-/* Channel blocks [begin, end) of (image, group) j->img_group. */
-static void
-shared_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  const ConvJob *j = ctx;
-  const CnnConvGeom *g = &j->p->geom;
-  int64_t cg = g->c / g->group, ocg = g->oc / g->group;
-  int64_t rows = cg * cnn_conv_geom_k_size (g);
-  int64_t positions = cnn_conv_geom_out_size (g);
-  int64_t img = j->img_group / g->group, gi = j->img_group % g->group;
-  for (int64_t mb = begin; mb < end; mb++) {
-    int64_t m0 = mb * j->mblock, oc0 = gi * ocg + m0;
-    int64_t mlen = ocg - m0 < j->mblock ? ocg - m0 : j->mblock;
-    cnn_pgemm_block (&j->p->pg, mlen, rows, j->w + oc0 * rows, rows, NULL,
-        NULL, 0, positions, j->y + (img * g->oc + oc0) * positions,
-        positions, j->bias ? j->bias + oc0 : NULL,
-        j->res ? j->res + (img * g->oc + oc0) * positions : NULL, positions,
-        j->act, (float *) j->scratch, (float *) (j->scratch + j->col_stride
-            + abuf_bytes (j->p) * (size_t) thread));
-  }
-}
-
-static void
-shared_run (ConvJob *j, const CnnExec *exec)
-{
-  const CnnConvGeom *g = &j->p->geom;
-  int64_t rows = g->c / g->group * cnn_conv_geom_k_size (g);
-  int64_t kc = cnn_pgemm_kc (rows), ocg = g->oc / g->group;
-  j->mblock = j->p->mblock;
-  /* the shared B, then one A buffer per thread */
-  j->col_stride = (size_t) round_up (cnn_pgemm_b_all_floats (&j->p->pg,
-          rows, j->p->tile) * 4, 64);
-  for (j->img_group = 0; j->img_group < g->n * g->group; j->img_group++) {
-    cnn_parallel_for (exec->pool, (rows + kc - 1) / kc, 1, prepack_chunk, j);
-    cnn_parallel_for (exec->pool, (ocg + j->mblock - 1) / j->mblock, 1,
-        shared_gemm_chunk, j);
-  }
-}
-
-/* ---- Winograd steps (each split by channel or GEMM item) ---------------- */
-
-static void
-wino_weights_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  const ConvJob *j = ctx;
-  cnn_winograd_weights (&j->p->geom, j->w, begin, end, j->u);
-}
-
-static void
-wino_input_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  const ConvJob *j = ctx;
-  cnn_winograd_input (&j->p->geom, j->x, begin, end, j->v);
-}
-
-static void
-wino_output_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  const ConvJob *j = ctx;
-  const CnnConvGeom *g = &j->p->geom;
-  cnn_winograd_output (g, j->m, j->bias, j->res ? NULL : j->act, begin, end,
-      j->y);
-  if (!j->res)
-    return;
-  int64_t plane = cnn_conv_geom_out_size (g);
-  for (int64_t o = begin; o < end; o++)
-    residual_bias_act (j->y + o * plane, j->res + o * plane, plane, 0.0f,
-        j->act);
-}
-
-/* GEMM item (element e, tile of tiles t): M_e = U_e x V_e. */
-static void
-wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  const ConvJob *j = ctx;
-  const CnnConvGeom *g = &j->p->geom;
-  int64_t tiles = cnn_winograd_tiles (g);
-  float *buf = (float *) (j->scratch + j->col_stride * (size_t) thread);
-  for (int64_t i = begin; i < end; i++) {
-    int64_t e = i / j->tiles, t = i % j->tiles;
-    int64_t p0 = t * j->tile;
-    int64_t len = tiles - p0 < j->tile ? tiles - p0 : j->tile;
-    RowsSrc src = { j->v + e * (j->p->wino_v / CNN_WINO_E), tiles };
-    cnn_pgemm_block (&j->p->pg, g->oc, g->c,
-        j->u + e * (j->p->wino_u / CNN_WINO_E), g->c, pack_rows, &src, p0,
-        len, j->m + e * (j->p->wino_m / CNN_WINO_E) + p0, tiles,
-        NULL, NULL, tiles, NULL, buf,
-        (float *) ((char *) buf + bbuf_bytes (j->p, g->c)));
-  }
-}
-
-static void
-wino_run (ConvJob *j, const CnnExec *exec)
-{
-  const ConvParams *p = j->p;
-  const CnnConvGeom *g = &p->geom;
-  int64_t tiles = cnn_winograd_tiles (g);
-  j->u = (float *) exec->scratch;
-  j->v = j->u + p->wino_u;
-  j->m = j->v + p->wino_v;
-  j->scratch = (char *) (j->m + p->wino_m);
-  j->tile = p->tile;
-  j->tiles = (tiles + p->tile - 1) / p->tile;
-  const float *x = j->x, *res = j->res;
-  float *y = j->y;
-  cnn_parallel_for (exec->pool, g->oc, 1, wino_weights_chunk, j);
-  for (int64_t img = 0; img < g->n; img++) {
-    j->x = x + img * g->c * cnn_conv_geom_in_size (g);
-    j->y = y + img * g->oc * cnn_conv_geom_out_size (g);
-    if (res)
-      j->res = res + img * g->oc * cnn_conv_geom_out_size (g);
-    cnn_parallel_for (exec->pool, g->c, 1, wino_input_chunk, j);
-    cnn_parallel_for (exec->pool, CNN_WINO_E * j->tiles, 1, wino_gemm_chunk,
-        j);
-    cnn_parallel_for (exec->pool, g->oc, 1, wino_output_chunk, j);
+      cnn_residual_bias_act (y, j->res + i * out_size, out_size, 0.0f,
+          j->act);
   }
 }
 
@@ -760,27 +409,12 @@ conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   if (need > exec->scratch_bytes)
     return cnn_fail (d, CNN_ERR_LIMIT, "Conv needs %zu bytes of scratch, "
         "got %zu", need, exec->scratch_bytes);
-  if (p->algo == CONV_WINOGRAD) {
-    j.col_stride = bbuf_bytes (p, g->c) + abuf_bytes (p);
-    wino_run (&j, exec);
+  if (p->algo == CONV_FAST) {
+    CnnConvIO io = { j.x, j.w, j.bias, j.res, j.y, j.act };
+    cnn_conv_fast_run (&p->fast, g, &io, exec->pool, exec->scratch);
     return CNN_OK;
   }
-  if (p->algo == CONV_PGEMM && p->shared_b) {
-    shared_run (&j, exec);
-    return CNN_OK;
-  }
-  if (p->algo == CONV_PGEMM)
-    j.col_stride = pgemm_stride (p);
   int64_t ocg = g->oc / g->group;
-  if (p->algo == CONV_PGEMM) {
-    j.tile = p->tile;
-    j.tiles = (cnn_conv_geom_out_size (g) + j.tile - 1) / j.tile;
-    j.mblock = p->mblock;
-    j.mblocks = (ocg + j.mblock - 1) / j.mblock;
-    cnn_parallel_for (exec->pool, g->n * g->group * j.tiles * j.mblocks, 1,
-        pgemm_chunk, &j);
-    return CNN_OK;
-  }
   j.tile = conv_tile (p);
   j.tiles = (cnn_conv_geom_out_size (g) + j.tile - 1) / j.tile;
   j.mblock = conv_mblock (p, j.tiles);

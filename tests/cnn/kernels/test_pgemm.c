@@ -53,6 +53,7 @@ test_packers (int nr)
     .stride = { 1, 2, 1 }, .dil = { 1, 1, 2 }, .pad = { 0, 2, 1 } };
   int64_t rows = 18, positions = 45;
   float *x = h_rand_array (3 * 99, 3);
+  float *xr = h_rand_array ((size_t) (rows * positions), 4);
   int64_t spans[][4] = {        /* p0, len, k0, kc */
     { 0, 45, 0, 18 }, { 7, 30, 5, 9 }, { 44, 1, 17, 1 }, { 3, 41, 0, 7 },
   };
@@ -68,20 +69,21 @@ test_packers (int nr)
       got[e] = NAN;
     cnn_im2col_panels (&g, x, k0, kc, p0, len, nr, got);
     CHECK_MSG (memcmp (got, want, n * 4) == 0, "im2col panels span %zu", i);
-    /* a plain 18 x 45 matrix (x's first floats) as 1x1 rows */
+    /* a plain 18 x 45 matrix as 1x1 rows */
     for (int64_t r = 0; r < rows; r++)
       for (int64_t j = 0; j < len; j++)
-        col[r * len + j] = x[r * positions + p0 + j];
+        col[r * len + j] = xr[r * positions + p0 + j];
     to_panels (col, rows, k0, kc, len, nr, want);
     for (size_t e = 0; e < n; e++)
       got[e] = NAN;
-    cnn_pack_rows_panels (x, positions, k0, kc, p0, len, nr, got);
+    cnn_pack_rows_panels (xr, positions, k0, kc, p0, len, nr, got);
     CHECK_MSG (memcmp (got, want, n * 4) == 0, "row panels span %zu", i);
     free (col);
     free (want);
     free (got);
   }
   free (x);
+  free (xr);
 }
 
 typedef struct {
