@@ -313,8 +313,8 @@ fuse_residual_add (CnnGraph *g, CnnNode *a, int side)
   p->outputs[0] = out;
   g->values[out].producer = yv->producer;
   g->values[v].producer = -1;
+  g->values[v].n_uses = 0;   /* r keeps its count: the Add's use moved */
   a->dead = true;
-  cnn_graph_count_uses (g);
   return true;
 }
 

@@ -38,6 +38,27 @@ typedef struct {
                            * by out) */
 } CnnConvGeom;
 
+/* Output positions [lo, hi) of one axis (n of them) whose input position
+ * o * s + off lies in [0, w): the taps of a kernel element that read real
+ * input rather than padding. */
+static inline void
+cnn_conv_valid_range (int64_t off, int64_t s, int64_t w, int64_t n,
+    int64_t *lo, int64_t *hi)
+{
+  int64_t a, b;
+  if (s == 1) {                   /* the common case, without divisions */
+    a = off >= 0 ? 0 : -off;
+    b = w - off < 0 ? 0 : w - off;
+  } else {
+    a = off >= 0 ? 0 : (-off + s - 1) / s;
+    b = w - 1 - off < 0 ? 0 : (w - 1 - off) / s + 1;
+  }
+  *lo = a < n ? a : n;
+  *hi = b < n ? b : n;
+  if (*hi < *lo)
+    *hi = *lo;
+}
+
 static inline int64_t
 cnn_conv_geom_in_size (const CnnConvGeom *g)
 {

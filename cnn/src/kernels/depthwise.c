@@ -63,25 +63,6 @@ cnn_depthwise_plane (const CnnConvGeom *g, const float *x, const float *w,
   cnn_depthwise_plane_act (g, x, w, bias, NULL, out);
 }
 
-/* Output columns [lo, hi) whose input column ow * s + off is in [0, w). */
-static void
-tap_range (int64_t off, int64_t s, int64_t w, int64_t n, int64_t *lo,
-    int64_t *hi)
-{
-  int64_t a, b;
-  if (s == 1) {                   /* the common case, without divisions */
-    a = off >= 0 ? 0 : -off;
-    b = w - off < 0 ? 0 : w - off;
-  } else {
-    a = off >= 0 ? 0 : (-off + s - 1) / s;
-    b = w - 1 - off < 0 ? 0 : (w - 1 - off) / s + 1;
-  }
-  *lo = a < n ? a : n;
-  *hi = b < n ? b : n;
-  if (*hi < *lo)
-    *hi = *lo;
-}
-
 /* Eight floats; GCC and clang lower it to the widest vectors the target
  * has (two SSE registers on baseline x86-64). */
 typedef float v8f __attribute__ ((vector_size (32)));
@@ -127,7 +108,7 @@ cnn_depthwise_plane_generic (const CnnConvGeom *g, const float *x,
       const float *xr = x + ih * wd;
       for (int64_t kw = 0; kw < g->k[2]; kw++) {
         int64_t off = kw * g->dil[2] - g->pad[2], lo, hi;
-        tap_range (off, sw, wd, ow_n, &lo, &hi);
+        cnn_conv_valid_range (off, sw, wd, ow_n, &lo, &hi);
         if (hi > lo)
           axpy_strided (y + lo, xr + lo * sw + off, w[kh * g->k[2] + kw],
               hi - lo, sw);

@@ -13,26 +13,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* First ow with 0 <= ow * s + off, and one past the last with
- * ow * s + off < w; clamped to [0, n). */
-static void
-valid_range (int64_t off, int64_t s, int64_t w, int64_t n, int64_t *lo,
-    int64_t *hi)
-{
-  int64_t a, b;
-  if (s == 1) {                   /* the common case, without divisions */
-    a = off >= 0 ? 0 : -off;
-    b = w - off < 0 ? 0 : w - off;
-  } else {
-    a = off >= 0 ? 0 : (-off + s - 1) / s;
-    b = w - 1 - off < 0 ? 0 : (w - 1 - off) / s + 1;
-  }
-  *lo = a < n ? a : n;
-  *hi = b < n ? b : n;
-  if (*hi < *lo)
-    *hi = *lo;
-}
-
 /* dst[j] = src_row[(ow0 + j) * s + off] for ow0 + j in [ow0, ow1), 0 where
  * the index leaves the row. src_row NULL: all zero. */
 static void
@@ -45,7 +25,7 @@ fill_segment (float *dst, const float *src_row, int64_t ow0, int64_t ow1,
     return;
   }
   int64_t lo, hi;
-  valid_range (off, s, w, out_w, &lo, &hi);
+  cnn_conv_valid_range (off, s, w, out_w, &lo, &hi);
   if (lo < ow0)
     lo = ow0;
   if (hi > ow1)
@@ -160,7 +140,7 @@ im2col_row_panels (const CnnConvGeom *g, const float *xc, int64_t kd,
 {
   int64_t oh_n = g->out[1], ow_n = g->out[2], s = g->stride[2];
   int64_t off_w = kw * g->dil[2] - g->pad[2], lo, hi;
-  valid_range (off_w, s, g->in[2], ow_n, &lo, &hi);
+  cnn_conv_valid_range (off_w, s, g->in[2], ow_n, &lo, &hi);
   int64_t ow = p0 % ow_n, oh = p0 / ow_n % oh_n, od = p0 / ow_n / oh_n;
   int64_t j = 0, q = 0, in_panel = 0;   /* column, its panel and lane */
   while (j < len) {

@@ -157,8 +157,13 @@ window_pool_run (const CnnGraph *gr, const CnnNode *node,
         node->op_type);
   PoolJob j = { pp, cnn_exec_f32 (exec, node->inputs[0]),
     cnn_exec_f32 (exec, node->outputs[0]) };
-  cnn_parallel_for (exec->pool, pp->pg.geom.n * pp->pg.geom.c, 4,
-      pool_chunk, &j);
+  /* Planes per chunk: enough window reads (~64k) that waking a worker is
+   * worth it; small networks then run their pools on one thread. */
+  int64_t per_plane = cnn_conv_geom_out_size (&pp->pg.geom)
+      * cnn_conv_geom_k_size (&pp->pg.geom);
+  int64_t min_planes = per_plane > 0 ? (65536 + per_plane - 1) / per_plane : 1;
+  cnn_parallel_for (exec->pool, pp->pg.geom.n * pp->pg.geom.c,
+      min_planes > 4 ? min_planes : 4, pool_chunk, &j);
   return CNN_OK;
 }
 
