@@ -131,9 +131,6 @@ def structural_reason (model, ops):
         return "training mode (batch statistics outputs)"
       if node.op_type == "Cast" and a.name == "to" and a.i != 1:
         return "Cast to %s" % TYPE_NAMES.get (a.i, "?")
-      if node.op_type == "Pad" and a.name == "mode" and a.s != b"constant":
-        return "Pad mode '%s' (only constant padding is in scope)" % (
-            a.s.decode ())
   opset = max ([o.version for o in model.opset_import
                 if o.domain in ("", "ai.onnx")] or [0])
   if opset < MIN_OPSET:
