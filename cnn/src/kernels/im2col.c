@@ -30,6 +30,8 @@ fill_segment (float *dst, const float *src_row, int64_t ow0, int64_t ow1,
     lo = ow0;
   if (hi > ow1)
     hi = ow1;
+  if (lo > ow1)     /* the whole segment lies in the padding */
+    lo = ow1;
   if (hi < lo)
     hi = lo;
   int64_t j = 0;

@@ -117,8 +117,6 @@ static void
 gather (const CnnConvGeom *g, const float *xc, int64_t th, int64_t tw0,
     int n, cnn_v8f d[CNN_WINO_E])
 {
-  const cnn_v8i even = { 0, 2, 4, 6, 8, 10, 12, 14 };
-  const cnn_v8i odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
   const int span = 2 * LANES + 2;
   int64_t h = g->in[1], w = g->in[2];
   int64_t ih0 = th * 2 - g->pad[1], iw0 = tw0 * 2 - g->pad[2];
@@ -144,10 +142,13 @@ gather (const CnnConvGeom *g, const float *xc, int64_t th, int64_t tw0,
     memcpy (&b, src + LANES, sizeof b);
     memcpy (&c, src + 2, sizeof c);
     memcpy (&e, src + 2 + LANES, sizeof e);
-    d[i * 4] = __builtin_shuffle (a, b, even);
-    d[i * 4 + 1] = __builtin_shuffle (a, b, odd);
-    d[i * 4 + 2] = __builtin_shuffle (c, e, even);
-    d[i * 4 + 3] = __builtin_shuffle (c, e, odd);
+    d[i * 4] = __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+    d[i * 4 + 1] = __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13,
+        15);
+    d[i * 4 + 2] = __builtin_shufflevector (c, e, 0, 2, 4, 6, 8, 10, 12,
+        14);
+    d[i * 4 + 3] = __builtin_shufflevector (c, e, 1, 3, 5, 7, 9, 11, 13,
+        15);
   }
 }
 
@@ -214,14 +215,14 @@ static void
 scatter (const CnnConvGeom *g, const cnn_v8f o[4], int64_t th, int64_t tw0,
     int n, float *yo)
 {
-  const cnn_v8i lo = { 0, 8, 1, 9, 2, 10, 3, 11 };
-  const cnn_v8i hi = { 4, 12, 5, 13, 6, 14, 7, 15 };
   int64_t h = g->out[1], w = g->out[2];
   int64_t cols = w - tw0 * 2 < 2 * n ? w - tw0 * 2 : 2 * n;
   for (int i = 0; i < 2 && th * 2 + i < h; i++) {
     float *row = yo + (th * 2 + i) * w + tw0 * 2;
-    cnn_v8f a = __builtin_shuffle (o[i * 2], o[i * 2 + 1], lo);
-    cnn_v8f b = __builtin_shuffle (o[i * 2], o[i * 2 + 1], hi);
+    cnn_v8f a = __builtin_shufflevector (o[i * 2], o[i * 2 + 1],
+        0, 8, 1, 9, 2, 10, 3, 11);
+    cnn_v8f b = __builtin_shufflevector (o[i * 2], o[i * 2 + 1],
+        4, 12, 5, 13, 6, 14, 7, 15);
     if (cols == 2 * LANES) {
       memcpy (row, &a, sizeof a);
       memcpy (row + LANES, &b, sizeof b);

@@ -67,10 +67,10 @@ prepare_transpose (CnnGraph *g, CnnNode *node, CnnDiag *d)
   CnnStatus s = cnn_op_check_arity (node, 1, 1, 1, 1, d);
   if (s == CNN_OK)
     s = cnn_op_check_dtype (g, node, 0, true, d);
-  const CnnTensorInfo *in = &cnn_node_input (g, node, 0)->info;
-  if (s == CNN_OK)
-    s = transpose_perm (node, in->rank, perm, d);
   if (s != CNN_OK)
+    return s;
+  const CnnTensorInfo *in = &cnn_node_input (g, node, 0)->info;
+  if ((s = transpose_perm (node, in->rank, perm, d)) != CNN_OK)
     return s;
   CnnTensorInfo out = *in;
   for (int i = 0; i < in->rank; i++)
