@@ -343,6 +343,28 @@ free_unused_consts (CnnGraph *g)
   }
 }
 
+/* op->pack of every live node (after free_unused_consts, so that each
+ * constant a pack absorbs is freed at once: the load peak holds one
+ * layer's weights twice, not the model's). */
+static CnnStatus
+pack_weights (CnnGraph *g, CnnDiag *d)
+{
+  g->packed_bytes = 0;
+  for (int i = 0; i < g->n_nodes; i++) {
+    CnnNode *n = &g->nodes[i];
+    if (n->dead || !n->op || !n->op->pack)
+      continue;
+    uint64_t bytes = 0;
+    CnnStatus st = n->op->pack (g, n, &bytes, d);
+    if (st != CNN_OK) {
+      cnn_diag_prefix_node (d, i, n->op_type, n->name);
+      return st;
+    }
+    g->packed_bytes += bytes;
+  }
+  return CNN_OK;
+}
+
 CnnStatus
 cnn_graph_fuse (CnnGraph *g, CnnDiag *d)
 {
@@ -359,13 +381,13 @@ cnn_graph_fuse (CnnGraph *g, CnnDiag *d)
       return st;
   cnn_graph_count_uses (g);
   free_unused_consts (g);
-  return CNN_OK;
+  return pack_weights (g, d);
 }
 
 uint64_t
 cnn_graph_const_bytes (const CnnGraph *g)
 {
-  uint64_t total = 0;
+  uint64_t total = g->packed_bytes;
   for (int v = 0; v < g->n_values; v++) {
     const CnnValue *val = &g->values[v];
     if (val->kind == CNN_VALUE_CONST && val->data && val->n_uses > 0)

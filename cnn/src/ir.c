@@ -184,6 +184,21 @@ cnn_node_input (CnnGraph *g, const CnnNode *node, int i)
   return &g->values[node->inputs[i]];
 }
 
+void
+cnn_node_drop_input (CnnGraph *g, CnnNode *node, int i)
+{
+  CnnValue *v = cnn_node_input (g, node, i);
+  if (!v)
+    return;
+  node->inputs[i] = -1;
+  if (v->n_uses > 0)
+    v->n_uses--;
+  if (v->n_uses == 0 && v->kind == CNN_VALUE_CONST) {
+    free (v->data);
+    v->data = NULL;
+  }
+}
+
 CnnValue *
 cnn_node_output (CnnGraph *g, const CnnNode *node, int i)
 {

@@ -111,6 +111,7 @@ typedef struct {
   CnnMetaProp *meta;
   int n_meta;
   char *graph_name;
+  uint64_t packed_bytes; /* weights copied into op params by op->pack */
 } CnnGraph;
 
 /* ---- construction helpers (ir.c) -------------------------------------- */
@@ -135,6 +136,10 @@ const char *cnn_node_attr_string (const CnnNode *node, const char *name,
 /* INTS attribute: returns element count (0 if absent), *ints_out set. */
 size_t cnn_node_attr_ints (const CnnNode *node, const char *name,
     const int64_t **ints_out);
+
+/* Node stops reading its input i (which becomes absent, -1); a constant
+ * that nothing reads any more has its data freed. Needs n_uses counted. */
+void cnn_node_drop_input (CnnGraph *g, CnnNode *node, int i);
 
 /* Input/output value of a node, NULL when absent/out of range. */
 CnnValue *cnn_node_input (CnnGraph *g, const CnnNode *node, int i);

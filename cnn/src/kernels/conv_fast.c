@@ -6,7 +6,8 @@
  *
  * Scratch layout: tiled pgemm: per thread [B buffer | A slice buffer];
  * shared B: [whole packed B | A slice buffer per thread]; Winograd:
- * [U | V | M | per thread (B buffer | A slice buffer)].
+ * [U (unless packed at load) | V | M | per thread (B buffer | A slice
+ * buffer)].
  */
 #include "conv_fast.h"
 #include "epilogue.h"
@@ -144,13 +145,50 @@ shared_b_bytes (const CnnConvFast *f, const CnnConvGeom *g)
           f->tile) * 4, 64);
 }
 
+/* W rows of a multiple of 256 floats get one more cache line (an odd
+ * number of lines apart), as the A slice copy of pgemm.c would. */
+static int64_t
+padded_ldw (int64_t rows)
+{
+  return rows % 256 == 0 ? rows + 16 : rows;
+}
+
+size_t
+cnn_conv_fast_packed_floats (const CnnConvFast *f, const CnnConvGeom *g)
+{
+  if (f->winograd)
+    return (size_t) f->wino_u;
+  int64_t rows = k_rows (g);
+  return padded_ldw (rows) != rows ? (size_t) (g->oc * padded_ldw (rows)) : 0;
+}
+
+void
+cnn_conv_fast_pack (CnnConvFast *f, const CnnConvGeom *g, const float *w,
+    float *dst)
+{
+#if defined(CNN_HAVE_X86_KERNELS)
+  if (f->winograd) {
+    cnn_winograd_weights (g, w, 0, g->oc, dst);
+    f->packed = dst;
+    return;
+  }
+#endif
+  int64_t rows = k_rows (g), ldw = padded_ldw (rows);
+  for (int64_t o = 0; o < g->oc; o++) {
+    memcpy (dst + o * ldw, w + o * rows, sizeof (float) * (size_t) rows);
+    memset (dst + o * ldw + rows, 0, sizeof (float) * (size_t) (ldw - rows));
+  }
+  f->packed = dst;
+  f->ldw = ldw;
+}
+
 size_t
 cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
     int threads)
 {
   size_t n = (size_t) (threads > 1 ? threads : 1);
   if (f->winograd)
-    return (size_t) (f->wino_u + f->wino_v + f->wino_m) * 4
+    return (size_t) ((f->packed ? 0 : f->wino_u) + f->wino_v + f->wino_m) * 4
         + (bbuf_bytes (f, g->c) + abuf_bytes (f)) * n;
   if (f->shared_b)
     return shared_b_bytes (f, g) + abuf_bytes (f) * n;
@@ -167,7 +205,7 @@ typedef struct {
   size_t stride;                /* per-thread scratch bytes */
   int64_t tiles, mblocks;
   int64_t img_group;            /* shared B: image * group + group */
-  float *u, *v, *m;             /* Winograd */
+  float *u, *v, *m;             /* Winograd (u may be f->packed) */
 } Job;
 
 /* The B packer's view of one group's input. */
@@ -213,7 +251,9 @@ gemm_block (const Job *j, const PackCtx *pc, int64_t plane0, int64_t m0,
   int64_t rows = k_rows (g), positions = cnn_conv_geom_out_size (g);
   int64_t oc0 = plane0 % g->oc + m0;
   int64_t off = (plane0 + m0) * positions + p0;
-  cnn_pgemm_block (&j->f->pg, mlen, rows, j->io.w + oc0 * rows, rows,
+  const float *w = j->f->packed ? j->f->packed : j->io.w;
+  int64_t ldw = j->f->packed ? j->f->ldw : rows;
+  cnn_pgemm_block (&j->f->pg, mlen, rows, w + oc0 * ldw, ldw,
       pc ? pack_b : NULL, (void *) pc, p0, len, j->io.y + off, positions,
       j->io.bias ? j->io.bias + oc0 : NULL,
       j->io.res ? j->io.res + off : NULL, positions, j->io.act, bbuf, abuf);
@@ -360,14 +400,21 @@ wino_run (Job *j, CnnThreadPool *pool)
   const CnnConvGeom *g = j->g;
   int64_t in_size = g->c * cnn_conv_geom_in_size (g);
   int64_t out_size = g->oc * cnn_conv_geom_out_size (g);
-  j->u = (float *) j->scratch;
-  j->v = j->u + f->wino_u;
+  float *free_scratch = (float *) j->scratch;
+  if (f->packed) {
+    j->u = (float *) f->packed;
+  } else {
+    j->u = free_scratch;
+    free_scratch += f->wino_u;
+  }
+  j->v = free_scratch;
   j->m = j->v + f->wino_v;
   j->scratch = (char *) (j->m + f->wino_m);
   j->stride = bbuf_bytes (f, g->c) + abuf_bytes (f);
   j->tiles = (cnn_winograd_tiles (g) + f->tile - 1) / f->tile;
   CnnConvIO io = j->io;
-  cnn_parallel_for (pool, g->oc, 1, wino_weights_chunk, j);
+  if (!f->packed)
+    cnn_parallel_for (pool, g->oc, 1, wino_weights_chunk, j);
   for (int64_t img = 0; img < g->n; img++) {
     j->io.x = io.x + img * in_size;
     j->io.y = io.y + img * out_size;

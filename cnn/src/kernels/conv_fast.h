@@ -41,6 +41,10 @@ typedef struct {
   int64_t tile, mblock;         /* positions (Winograd: tiles) per item,
                                  * output channels per item */
   int64_t wino_u, wino_v, wino_m; /* Winograd: floats of U, V, M */
+  /* Weights made once at load by cnn_conv_fast_pack (NULL: the run reads
+   * CnnConvIO.w): Winograd U, or W with row stride ldw. Not owned. */
+  const float *packed;
+  int64_t ldw;
 } CnnConvFast;
 
 /* The tensors of one run: x (n, c, in...), w (oc, c / group, k...),
@@ -57,6 +61,21 @@ typedef struct {
 bool cnn_conv_fast_init (CnnConvFast *f, const CnnConvGeom *g, bool one,
     CnnCpuLevel level);
 
+/* Floats of the weights in the layout the run reads best, or 0 when W as
+ * it is serves as well: Winograd's transformed filters U (made at every
+ * run otherwise), or W with its rows one cache line apart when its row
+ * length is a multiple of 256 floats (otherwise the run copies each
+ * slice of mr rows to keep them out of the same L1 sets). */
+size_t cnn_conv_fast_packed_floats (const CnnConvFast *f,
+    const CnnConvGeom *g);
+
+/* Writes that layout of w into dst (cnn_conv_fast_packed_floats floats)
+ * and makes every later run read dst instead of CnnConvIO.w; dst must
+ * outlive f. Same output bits as without packing. */
+void cnn_conv_fast_pack (CnnConvFast *f, const CnnConvGeom *g,
+    const float *w, float *dst);
+
+/* Scratch bytes of one run (after cnn_conv_fast_pack, if any). */
 size_t cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
     int threads);
 

@@ -57,6 +57,7 @@ typedef struct {
   ConvAlgo algo;
   CnnDepthwiseFn dw_fn;         /* CONV_DEPTHWISE */
   CnnConvFast fast;             /* CONV_FAST */
+  float *packed;                /* CONV_FAST: weights packed at load (owned) */
 } ConvParams;
 
 /* Floats of im2col scratch one thread may use (4 MiB). */
@@ -142,6 +143,9 @@ conv_scratch_bytes (const CnnGraph *gr, const CnnNode *node, int threads)
 static void
 conv_free_params (void *params)
 {
+  ConvParams *p = params;
+  if (p)
+    free (p->packed);
   free (params);
 }
 
@@ -297,6 +301,34 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   return CNN_OK;
 }
 
+/* ---- pack (once, at the end of loading) --------------------------------- */
+
+/* A constant W of a CONV_FAST node is copied into the layout the kernels
+ * read (conv_fast.h); when this node was its only reader the original is
+ * freed, so the model keeps one copy of each weight. */
+static CnnStatus
+conv_pack (CnnGraph *gr, CnnNode *node, uint64_t *bytes, CnnDiag *d)
+{
+  ConvParams *p = node->params;
+  const CnnValue *w = cnn_node_input (gr, node, 1);
+  *bytes = 0;
+  if (!p || p->algo != CONV_FAST || !w || w->kind != CNN_VALUE_CONST
+      || !w->data)
+    return CNN_OK;
+  size_t floats = cnn_conv_fast_packed_floats (&p->fast, &p->geom);
+  if (floats == 0)
+    return CNN_OK;
+  size_t size = (floats * sizeof (float) + 63) / 64 * 64;
+  p->packed = aligned_alloc (64, size);
+  if (!p->packed)
+    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory packing %zu "
+        "bytes of weights", size);
+  cnn_conv_fast_pack (&p->fast, &p->geom, w->data, p->packed);
+  *bytes = size;
+  cnn_node_drop_input (gr, node, 1);
+  return CNN_OK;
+}
+
 /* ---- run ---------------------------------------------------------------- */
 
 typedef struct {
@@ -390,7 +422,8 @@ conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   ConvJob j = {
     .p = p,
     .x = cnn_exec_f32 (exec, node->inputs[0]),
-    .w = cnn_exec_f32 (exec, node->inputs[1]),
+    .w = node->inputs[1] >= 0 ? cnn_exec_f32 (exec, node->inputs[1])
+        : NULL,                 /* absorbed by conv_pack */
     .bias = node->n_inputs > 2 && node->inputs[2] >= 0
         ? cnn_exec_f32 (exec, node->inputs[2]) : NULL,
     .res = node->n_inputs > 3 && node->inputs[3] >= 0
@@ -425,6 +458,7 @@ conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
 }
 
 const CnnOpDef cnn_ops_conv[] = {
-  { "Conv", conv_prepare, conv_run, conv_scratch_bytes, conv_free_params },
+  { "Conv", conv_prepare, conv_run, conv_scratch_bytes, conv_free_params,
+    conv_pack },
   { NULL }
 };

@@ -28,6 +28,13 @@
  *    the given thread count.
  *
  *  - free_params(): optional; frees node->params.
+ *
+ *  - pack(): optional; called once per node at the end of loading, after
+ *    the last prepare(), when every constant has its final value (batch
+ *    norms folded). It may copy constant inputs into params in the layout
+ *    its kernels read (node->params then owns that memory; *bytes = its
+ *    size, counted as weights) and stop reading the original with
+ *    cnn_node_drop_input(), which frees a constant nobody else uses.
  */
 #ifndef CNN_OPS_H
 #define CNN_OPS_H
@@ -51,6 +58,8 @@ typedef struct CnnOpDef {
   size_t (*scratch_bytes) (const CnnGraph *g, const CnnNode *node,
       int threads);
   void (*free_params) (void *params);
+  CnnStatus (*pack) (CnnGraph *g, CnnNode *node, uint64_t *bytes,
+      CnnDiag *d);
 } CnnOpDef;
 
 /* Operator tables, one per family file. */

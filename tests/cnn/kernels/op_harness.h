@@ -5,7 +5,7 @@
  *
  * For the kernel/operator tests of this folder: values and a node are
  * added with the ir.h helpers, the node is prepared (twice, as the graph
- * passes do) and run with a real thread pool and scratch sized by the
+ * passes do), optionally packed (h_pack, as at the end of loading) and run with a real thread pool and scratch sized by the
  * op's scratch_bytes. Test-only code: aborts the test on allocation
  * failure.
  */
@@ -153,6 +153,24 @@ h_prepare (CnnGraph *g, int ni, CnnDiag *d)
       return st;
   }
   return CNN_OK;
+}
+
+/* The end-of-load packing of a prepared node (op->pack, if the op has
+ * one; the caller must have counted uses: a value made by h_value has
+ * n_uses 0, so the harness counts this node's inputs first). Returns the
+ * status; *bytes = what the op packed. */
+static inline CnnStatus
+h_pack (CnnGraph *g, int ni, uint64_t *bytes, CnnDiag *d)
+{
+  CnnNode *n = &g->nodes[ni];
+  *bytes = 0;
+  cnn_diag_reset (d);
+  if (!n->op->pack)
+    return CNN_OK;
+  for (int k = 0; k < n->n_inputs; k++)
+    if (n->inputs[k] >= 0)
+      g->values[n->inputs[k]].n_uses++;
+  return n->op->pack (g, n, bytes, d);
 }
 
 /* Runs a prepared node with `threads` threads. inputs[k] feeds the node's

@@ -24,9 +24,13 @@
  *    paths at CNN_CPU=generic or with run-time W): act (conv + bias + R)
  *    against cnn_conv_ref plus R, 1 vs 2 threads bitwise identical; the
  *    plain Conv refuses a fourth input.
+ *    Every case with constant W is then packed as at the end of loading
+ *    (conv_pack: Winograd's U, or W rows padded when they are a multiple
+ *    of 256 floats) and must give bitwise the unpacked output.
  * 4. Shape and type errors give the documented messages.
  */
 #include "kernels/conv_geom.h"
+#include "kernels/cpu.h"
 #include "kernels/depthwise.h"
 #include "kernels/im2col.h"
 #include "op_harness.h"
@@ -168,6 +172,37 @@ set_attrs (CnnNode *node, const ConvCase *t)
   node->act = acts[t->act];
 }
 
+/* Cases whose weights were packed (checked at the end: the packed paths
+ * must be exercised at the AVX2 and AVX-512 levels). */
+static int packed_cases;
+
+/* Packs node ni (as the end of loading does) and runs it again with 1
+ * and 2 threads: bitwise the same as unpacked (y1). Returns whether the
+ * op packed anything. inputs as for h_run; W is absent once packed. */
+static bool
+check_packed (CnnGraph *gr, int ni, float *const *inputs, const float *y1,
+    size_t ny, const char *what)
+{
+  CnnDiag d;
+  uint64_t bytes = 0;
+  CHECK_MSG (h_pack (gr, ni, &bytes, &d) == CNN_OK, "%s: pack: %s", what,
+      d.message);
+  if (bytes == 0)
+    return false;
+  CHECK_MSG (gr->nodes[ni].inputs[1] < 0, "%s: W still read after pack",
+      what);
+  float *p1 = malloc (ny * 4), *p2 = malloc (ny * 4);
+  CHECK (h_run (gr, ni, 1, inputs, &p1, &d) == CNN_OK);
+  CHECK (h_run (gr, ni, 2, inputs, &p2, &d) == CNN_OK);
+  CHECK_MSG (memcmp (p1, y1, ny * 4) == 0, "%s: packed weights change the "
+      "output", what);
+  CHECK_MSG (memcmp (p2, y1, ny * 4) == 0, "%s: packed, 2 threads differ",
+      what);
+  free (p1);
+  free (p2);
+  return true;
+}
+
 static void
 run_case (const ConvCase *t, uint32_t seed)
 {
@@ -229,6 +264,8 @@ run_case (const ConvCase *t, uint32_t seed)
     CHECK_CLOSE (y1, ref, ny, 1e-4, atol);
     CHECK_MSG (memcmp (y1, y2, ny * 4) == 0, "%s: 1 and 2 threads differ",
         t->what);
+    if (!t->w_runtime && check_packed (&gr, ni, inputs, y1, ny, t->what))
+      packed_cases++;
   }
   cnn_graph_clear (&gr);
   free (x);
@@ -323,6 +360,8 @@ residual_case (const char *what, int64_t c, int64_t oc, int64_t group,
     CHECK_CLOSE (y1, ref, ny, 1e-4, 1e-5 * (double) (wd[1] * k * k));
     CHECK_MSG (memcmp (y1, y2, ny * 4) == 0, "%s: 1 and 2 threads differ",
         what);
+    if (!w_runtime && check_packed (&gr, ni, inputs, y1, ny, what))
+      packed_cases++;
   }
   cnn_graph_clear (&gr);
   free (x);
@@ -348,6 +387,13 @@ test_residual (void)
       false, 5);
   residual_case ("residual 3x3 run-time W 8->12 10x10", 8, 12, 1, 10, 3, 1,
       1, true, 6);
+  /* rows of 256 and 2304 floats: W packed with a padded row stride */
+  residual_case ("residual 1x1 256->20 6x6 (padded W rows)", 256, 20, 1, 6,
+      1, 1, 0, false, 7);
+  residual_case ("residual 3x3 256->24 5x5 (padded W rows, shared B)", 256,
+      24, 1, 5, 3, 1, 1, false, 8);
+  residual_case ("residual 3x3 s2 grouped 512->18 7x7 (padded W rows)", 512,
+      18, 2, 7, 3, 2, 1, false, 9);
 }
 
 /* Prepares a Conv with X dims xd and W dims wd (rank 4) and attributes
@@ -395,6 +441,13 @@ main (void)
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run_case (&cases[i], 100 + (uint32_t) i);
   test_residual ();
+  /* Winograd's U and the three padded-row cases pack at AVX2 and up;
+   * the portable level keeps W as it is. */
+  if (cnn_cpu_level () >= CNN_CPU_AVX2)
+    CHECK_MSG (packed_cases >= 4, "only %d cases packed", packed_cases);
+  else
+    CHECK_MSG (packed_cases == 0, "%d cases packed at the portable level",
+        packed_cases);
   test_errors ();
   return check_summary ("conv");
 }
