@@ -1,4 +1,4 @@
-/* gemm.c — the single wrapper around BLAS sgemm (internal).
+/* gemm.c — the single wrapper around BLAS sgemm/sgemv (internal).
  *
  * Copyright (C) 2026 the gst-cnn authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -10,6 +10,7 @@
  * too narrow) whose sizes depend on the matrix sizes only, and the pool's
  * threads share the blocks, each block one single-threaded BLAS call; any
  * thread count therefore gives bitwise the same result.
+ * A product of one row (m == 1) goes to sgemv, which reads B once.
  * cnn_sgemm_ref is a plain triple loop with double accumulation, the
  * reference for tests.
  */
@@ -46,6 +47,18 @@ cnn_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
       for (int j = 0; j < n; j++)
         c[(size_t) i * ldc + j] = beta == 0.0f ? 0.0f
             : beta * c[(size_t) i * ldc + j];
+    return;
+  }
+  if (m == 1) {
+    /* One row (batch 1 classifiers): sgemm would first pack all of B,
+     * a full extra pass over the weights; sgemv streams them once. */
+    int inc_a = trans_a ? lda : 1;
+    if (trans_b)
+      cblas_sgemv (CblasRowMajor, CblasNoTrans, n, k, alpha, b, ldb, a,
+          inc_a, beta, c, 1);
+    else
+      cblas_sgemv (CblasRowMajor, CblasTrans, k, n, alpha, b, ldb, a, inc_a,
+          beta, c, 1);
     return;
   }
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
