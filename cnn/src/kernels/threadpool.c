@@ -4,17 +4,33 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Contract (see threadpool.h): a pool of n threads is n - 1 workers plus
- * the caller. cnn_parallel_for publishes one job (function, context, item
- * count, chunk count) under the mutex, bumps an atomic generation counter
- * and broadcasts; worker t runs chunk t (if there is one), the caller runs
- * chunk 0, and the call returns when every worker has acknowledged the job
- * (an atomic count of pending workers reaches 0).
- * Waiting first spins for a bounded time (CNN_POOL_SPIN polls, tens of
- * microseconds) and then sleeps on a condition variable, so back-to-back
- * layers hand over in well under a microsecond while an idle session uses
- * no CPU. Nothing is allocated per call. A pool is driven by one thread at
- * a time and fn must not call cnn_parallel_for on the same pool (no
- * nesting). cnn_threadpool_free stops and joins the workers.
+ * the caller. cnn_parallel_for cuts [0, n) into grains of contiguous items
+ * and publishes the job; the caller and every awake worker then claim
+ * grains one at a time from a shared ticket until none is left, so a
+ * worker that is descheduled or still asleep simply claims fewer grains
+ * and nobody waits for it unless it holds one. The call returns when
+ * every grain is done. Which thread runs a grain changes from run to run;
+ * what a grain computes does not (fn gets the thread index only to pick
+ * its scratch), so results do not depend on the thread count or timing.
+ *
+ * The ticket is one 64-bit atomic: job generation (high 32 bits) and next
+ * grain (low 32 bits). A thread reads the job's fields after loading the
+ * ticket and claims grain i with a compare-and-swap from (generation, i).
+ * Before writing a new job's fields the caller retires the old ticket
+ * (next generation, no grain left), so a successful swap proves that the
+ * ticket did not change since the load, hence that the fields read belong
+ * to that ticket's job (without the retirement a thread holding the
+ * exhausted ticket of the last job could claim a grain of the next one
+ * with the new fields: a grain run twice).
+ * Waiting (a worker for a job, the caller for the last grains) first spins
+ * for a bounded time (CNN_POOL_SPIN polls, tens of microseconds), then
+ * sleeps on a condition variable; the other side signals only when a
+ * sleeper is registered (sequentially consistent flag and value, so a
+ * wake-up cannot be lost). Back-to-back layers hand over in well under a
+ * microsecond; an idle session uses no CPU. Nothing is allocated per
+ * call. A pool is driven by one thread at a time and fn must not call
+ * cnn_parallel_for on the same pool (no nesting). cnn_threadpool_free
+ * stops and joins the workers.
  */
 #include "threadpool.h"
 
@@ -33,6 +49,10 @@
 /* Polls before a waiting thread goes to sleep (~30-60 us on x86). */
 #define CNN_POOL_SPIN 2000
 
+/* Grains per thread a job is cut into (at least min_chunk items each):
+ * enough that a late thread's share is picked up by the others. */
+#define CNN_POOL_GRAINS_PER_THREAD 4
+
 typedef struct {
   CnnThreadPool *pool;
   int index;                    /* 1 .. n - 1 */
@@ -44,38 +64,76 @@ struct CnnThreadPool {
   pthread_t *threads;           /* n_threads - 1 */
   Worker *workers;
   pthread_mutex_t mutex;
-  pthread_cond_t work_cond;     /* generation changed or stop */
-  pthread_cond_t done_cond;     /* pending reached 0 */
-  atomic_uint_fast64_t generation;
+  pthread_cond_t work_cond;     /* new job or stop */
+  pthread_cond_t done_cond;     /* last grain done */
   atomic_bool stop;
-  atomic_int pending;           /* workers yet to finish the job */
-  /* the current job */
-  CnnParallelFn fn;
-  void *ctx;
-  int64_t n_items;
-  int n_chunks;
+  atomic_int sleepers;          /* workers waiting on work_cond */
+  atomic_bool caller_waiting;   /* caller waiting on done_cond */
+  _Atomic uint64_t ticket;      /* generation << 32 | next grain */
+  atomic_int_fast64_t done;     /* grains finished in this job */
+  /* the current job (written before the ticket publishes it) */
+  _Atomic (CnnParallelFn) fn;
+  _Atomic (void *) ctx;
+  atomic_int_fast64_t n_items, grain, n_grains;
 };
 
-/* Items [begin, end) of chunk i when n items are split into k chunks. */
-static void
-chunk_range (int64_t n, int k, int i, int64_t *begin, int64_t *end)
+static uint32_t
+ticket_gen (uint64_t t)
 {
-  *begin = n / k * i + (i < n % k ? i : n % k);
-  *end = *begin + n / k + (i < n % k ? 1 : 0);
+  return (uint32_t) (t >> 32);
 }
 
-/* Spins until the generation differs from seen or stop is set; returns
- * false when the spin budget ran out first. */
-static bool
-spin_for_job (CnnThreadPool *pool, uint64_t seen)
+/* Claims and runs grains of job generation gen until none is left. */
+static void
+run_grains (CnnThreadPool *pool, uint32_t gen, int thread)
+{
+  for (;;) {
+    uint64_t t = atomic_load_explicit (&pool->ticket, memory_order_acquire);
+    if (ticket_gen (t) != gen)
+      return;
+    CnnParallelFn fn = atomic_load_explicit (&pool->fn, memory_order_acquire);
+    void *ctx = atomic_load_explicit (&pool->ctx, memory_order_acquire);
+    int64_t n = atomic_load_explicit (&pool->n_items, memory_order_acquire);
+    int64_t grain = atomic_load_explicit (&pool->grain, memory_order_acquire);
+    int64_t grains = atomic_load_explicit (&pool->n_grains,
+        memory_order_acquire);
+    int64_t i = (int64_t) (t & 0xffffffffu);
+    if (i >= grains)
+      return;
+    if (!atomic_compare_exchange_weak_explicit (&pool->ticket, &t, t + 1,
+            memory_order_acq_rel, memory_order_relaxed))
+      continue;
+    int64_t begin = i * grain, end = begin + grain < n ? begin + grain : n;
+    fn (ctx, begin, end, thread);
+    if (atomic_fetch_add (&pool->done, 1) + 1 == grains
+        && atomic_load (&pool->caller_waiting)) {
+      pthread_mutex_lock (&pool->mutex);
+      pthread_cond_signal (&pool->done_cond);
+      pthread_mutex_unlock (&pool->mutex);
+    }
+  }
+}
+
+/* Waits until the ticket's generation differs from seen (or stop);
+ * returns the new generation. */
+static uint32_t
+wait_for_job (CnnThreadPool *pool, uint32_t seen)
 {
   for (int i = 0; i < CNN_POOL_SPIN; i++) {
-    if (atomic_load_explicit (&pool->generation, memory_order_acquire) != seen
-        || atomic_load_explicit (&pool->stop, memory_order_relaxed))
-      return true;
+    uint64_t t = atomic_load_explicit (&pool->ticket, memory_order_acquire);
+    if (ticket_gen (t) != seen || atomic_load_explicit (&pool->stop,
+            memory_order_relaxed))
+      return ticket_gen (t);
     cpu_relax ();
   }
-  return false;
+  pthread_mutex_lock (&pool->mutex);
+  atomic_fetch_add (&pool->sleepers, 1);
+  while (ticket_gen (atomic_load (&pool->ticket)) == seen
+      && !atomic_load (&pool->stop))
+    pthread_cond_wait (&pool->work_cond, &pool->mutex);
+  atomic_fetch_sub (&pool->sleepers, 1);
+  pthread_mutex_unlock (&pool->mutex);
+  return ticket_gen (atomic_load (&pool->ticket));
 }
 
 static void *
@@ -83,33 +141,12 @@ worker_main (void *arg)
 {
   Worker *w = arg;
   CnnThreadPool *pool = w->pool;
-  uint64_t seen = 0;
-
+  uint32_t seen = 0;
   for (;;) {
-    if (!spin_for_job (pool, seen)) {
-      pthread_mutex_lock (&pool->mutex);
-      while (atomic_load (&pool->generation) == seen
-          && !atomic_load (&pool->stop))
-        pthread_cond_wait (&pool->work_cond, &pool->mutex);
-      pthread_mutex_unlock (&pool->mutex);
-    }
+    seen = wait_for_job (pool, seen);
     if (atomic_load (&pool->stop))
       break;
-    /* the job fields were written before the generation was released */
-    seen = atomic_load_explicit (&pool->generation, memory_order_acquire);
-    if (w->index < pool->n_chunks) {
-      int64_t begin, end;
-      chunk_range (pool->n_items, pool->n_chunks, w->index, &begin, &end);
-      pool->fn (pool->ctx, begin, end, w->index);
-    }
-    /* every worker acknowledges every job, with or without a chunk, so the
-     * next job is published only after all of them have read this one */
-    if (atomic_fetch_sub_explicit (&pool->pending, 1,
-            memory_order_acq_rel) == 1) {
-      pthread_mutex_lock (&pool->mutex);
-      pthread_cond_signal (&pool->done_cond);
-      pthread_mutex_unlock (&pool->mutex);
-    }
+    run_grains (pool, seen, w->index);
   }
   return NULL;
 }
@@ -181,6 +218,23 @@ cnn_threadpool_size (const CnnThreadPool *pool)
   return pool ? pool->n_threads : 1;
 }
 
+/* Caller: waits until all grains of the current job are done. */
+static void
+wait_for_grains (CnnThreadPool *pool, int64_t grains)
+{
+  for (int i = 0; i < CNN_POOL_SPIN; i++) {
+    if (atomic_load_explicit (&pool->done, memory_order_acquire) == grains)
+      return;
+    cpu_relax ();
+  }
+  pthread_mutex_lock (&pool->mutex);
+  atomic_store (&pool->caller_waiting, true);
+  while (atomic_load (&pool->done) != grains)
+    pthread_cond_wait (&pool->done_cond, &pool->mutex);
+  atomic_store (&pool->caller_waiting, false);
+  pthread_mutex_unlock (&pool->mutex);
+}
+
 void
 cnn_parallel_for (CnnThreadPool *pool, int64_t n, int64_t min_chunk,
     CnnParallelFn fn, void *ctx)
@@ -189,37 +243,32 @@ cnn_parallel_for (CnnThreadPool *pool, int64_t n, int64_t min_chunk,
     return;
   if (min_chunk < 1)
     min_chunk = 1;
-  int64_t max_chunks = (n + min_chunk - 1) / min_chunk;
   int k = cnn_threadpool_size (pool);
-  if (max_chunks < k)
-    k = (int) max_chunks;
-  if (k <= 1) {
+  int64_t grain = (n + (int64_t) k * CNN_POOL_GRAINS_PER_THREAD - 1)
+      / ((int64_t) k * CNN_POOL_GRAINS_PER_THREAD);
+  grain = grain < min_chunk ? min_chunk : grain;
+  int64_t grains = (n + grain - 1) / grain;
+  if (k <= 1 || grains <= 1) {
     fn (ctx, 0, n, 0);
     return;
   }
-
-  pthread_mutex_lock (&pool->mutex);
-  pool->fn = fn;
-  pool->ctx = ctx;
-  pool->n_items = n;
-  pool->n_chunks = k;
-  atomic_store_explicit (&pool->pending, pool->n_threads - 1,
-      memory_order_relaxed);
-  atomic_fetch_add_explicit (&pool->generation, 1, memory_order_release);
-  pthread_cond_broadcast (&pool->work_cond);
-  pthread_mutex_unlock (&pool->mutex);
-
-  int64_t begin, end;
-  chunk_range (n, k, 0, &begin, &end);
-  fn (ctx, begin, end, 0);
-
-  for (int i = 0; i < CNN_POOL_SPIN; i++) {
-    if (atomic_load_explicit (&pool->pending, memory_order_acquire) == 0)
-      return;
-    cpu_relax ();
+  /* Retire the last job first (a new generation with no grain left), so
+   * that no thread still holding its exhausted ticket can claim a grain
+   * with the fields written next; then publish the new job. */
+  uint32_t gen = ticket_gen (atomic_load (&pool->ticket)) + 2;
+  atomic_store (&pool->ticket, ((uint64_t) (gen - 1) << 32) | 0xffffffffu);
+  atomic_store (&pool->fn, fn);
+  atomic_store (&pool->ctx, ctx);
+  atomic_store (&pool->n_items, n);
+  atomic_store (&pool->grain, grain);
+  atomic_store (&pool->n_grains, grains);
+  atomic_store (&pool->done, 0);
+  atomic_store (&pool->ticket, (uint64_t) gen << 32);
+  if (atomic_load (&pool->sleepers) > 0) {
+    pthread_mutex_lock (&pool->mutex);
+    pthread_cond_broadcast (&pool->work_cond);
+    pthread_mutex_unlock (&pool->mutex);
   }
-  pthread_mutex_lock (&pool->mutex);
-  while (atomic_load_explicit (&pool->pending, memory_order_acquire) > 0)
-    pthread_cond_wait (&pool->done_cond, &pool->mutex);
-  pthread_mutex_unlock (&pool->mutex);
+  run_grains (pool, gen, 0);
+  wait_for_grains (pool, grains);
 }
