@@ -8,6 +8,7 @@
 # Usage: tests/plugin/soak.sh [BUILD_DIR] [extra soak options...]
 #   BUILD_DIR     meson build folder (default: build)
 #   SOAK_FRAMES   frames to stream (default 100000; CI uses a short run)
+#   SOAK_LIMIT_KB allowed RSS growth after warm-up (default 1024)
 #   SOAK_PROPS    cnnclassify properties (default: the default model,
 #                 models/fashion-mnist.onnx, with threads=1)
 # Takes about 100 s for 100,000 frames at 320x240 on two cores.
@@ -35,4 +36,4 @@ GST_PLUGIN_PATH_1_0=$build/plugin \
 GST_REGISTRY=$build/tests/plugin/registry-soak.bin \
 GST_CNN_DEFAULT_MODEL=$model \
   exec "$soak" --frames "$frames" --every "$every" --warmup "$warmup" \
-    --props "$props" "$@"
+    --limit-kb "${SOAK_LIMIT_KB:-1024}" --props "$props" "$@"
