@@ -16,13 +16,21 @@
 
 #include <string.h>
 
-/* Below this many flops (about 20 us on one core) a convolution is one
- * work item: splitting it saves less than a hand-over costs. (A worker
- * that is asleep or descheduled no longer delays the caller, which takes
- * the grains the worker does not claim: threadpool.c. Measured at 2
- * threads against 8 Mflop: small28 0.81x, SqueezeNet 0.92x the time;
- * 0.5 Mflop gained nothing more.) */
-#define SERIAL_FLOPS ((int64_t) 2 << 20)
+/* Below this many flops (about 80 us on one core) a convolution is one
+ * work item in the plan of its position tiles; the tiles decide which
+ * columns take the dot kernel, hence the output bits, so they are planned
+ * the same for every thread count, and smaller tiles cost one thread
+ * speed. */
+#define SERIAL_FLOPS ((int64_t) 8 << 20)
+
+/* With a pool of several threads, convolutions above this many flops that
+ * the tile plan left as fewer than MIN_ITEMS items are also split into
+ * blocks of output channels (which do not change any output bit). A
+ * worker that is asleep or descheduled does not delay the caller, which
+ * takes the grains the worker does not claim (threadpool.c). Measured at
+ * 2 threads against no split below 8 Mflop: small28 0.81x, SqueezeNet
+ * 0.92x the time. */
+#define PARALLEL_FLOPS ((int64_t) 2 << 20)
 
 /* Work items wanted per convolution (above SERIAL_FLOPS). */
 #define MIN_ITEMS 4
@@ -92,6 +100,16 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
   }
   f->tile = tile;
   f->shared_b = tile == positions && f->mblock < ocg;
+  /* the channel blocks of a multi-thread pool */
+  f->mblock_par = f->mblock;
+  int64_t items = outer * tiles * parts;
+  if (2 * ocg * rows * positions * outer >= PARALLEL_FLOPS
+      && items < MIN_ITEMS && parts < ocg / (2 * mr)) {
+    int64_t more = (MIN_ITEMS + outer * tiles - 1) / (outer * tiles);
+    more = more < ocg / (2 * mr) ? more : ocg / (2 * mr);
+    f->mblock_par = round_up ((ocg + more - 1) / more, mr);
+  }
+  f->shared_b_par = tile == positions && f->mblock_par < ocg;
 }
 
 static bool
@@ -193,7 +211,7 @@ cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
   if (f->winograd)
     return (size_t) ((f->packed ? 0 : f->wino_u) + f->wino_v + f->wino_m) * 4
         + (bbuf_bytes (f, g->c) + abuf_bytes (f)) * n;
-  if (f->shared_b)
+  if (threads > 1 ? f->shared_b_par : f->shared_b)
     return shared_b_bytes (f, g) + abuf_bytes (f) * n;
   return (bbuf_bytes (f, k_rows (g)) + abuf_bytes (f)) * n;
 }
@@ -206,7 +224,7 @@ typedef struct {
   CnnConvIO io;
   char *scratch;
   size_t stride;                /* per-thread scratch bytes */
-  int64_t tiles, mblocks;
+  int64_t tiles, mblock, mblocks; /* mblock: f's for this pool size */
   int64_t img_group;            /* shared B: image * group + group */
   float *u, *v, *m;             /* Winograd (u may be f->packed) */
 } Job;
@@ -268,7 +286,7 @@ tiled_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   const Job *j = ctx;
   const CnnConvGeom *g = j->g;
   int64_t positions = cnn_conv_geom_out_size (g), ocg = g->oc / g->group;
-  int64_t tile = j->f->tile, mblock = j->f->mblock;
+  int64_t tile = j->f->tile, mblock = j->mblock;
   float *bbuf = (float *) (j->scratch + j->stride * (size_t) thread);
   float *abuf = (float *) ((char *) bbuf + bbuf_bytes (j->f, k_rows (g)));
   for (int64_t i = begin; i < end; i++) {
@@ -305,7 +323,7 @@ static void
 shared_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 {
   const Job *j = ctx;
-  int64_t ocg = j->g->oc / j->g->group, mblock = j->f->mblock, plane0;
+  int64_t ocg = j->g->oc / j->g->group, mblock = j->mblock, plane0;
   PackCtx pc;
   group_view (j, j->img_group, &pc, &plane0);
   float *abuf = (float *) (j->scratch + shared_b_bytes (j->f, j->g)
@@ -442,8 +460,10 @@ cnn_conv_fast_run (const CnnConvFast *f, const CnnConvGeom *g,
     return;
   }
 #endif
-  j.mblocks = (ocg + f->mblock - 1) / f->mblock;
-  if (f->shared_b) {
+  bool many = cnn_threadpool_size (pool) > 1;
+  j.mblock = many ? f->mblock_par : f->mblock;
+  j.mblocks = (ocg + j.mblock - 1) / j.mblock;
+  if (many ? f->shared_b_par : f->shared_b) {
     shared_run (&j, pool);
     return;
   }

@@ -40,6 +40,9 @@ typedef struct {
   bool shared_b;                /* one tile, several channel blocks */
   int64_t tile, mblock;         /* positions (Winograd: tiles) per item,
                                  * output channels per item */
+  int64_t mblock_par;           /* output channels per item with a pool of
+                                 * several threads (same bits) */
+  bool shared_b_par;            /* shared_b for that split */
   int64_t wino_u, wino_v, wino_m; /* Winograd: floats of U, V, M */
   /* Weights made once at load by cnn_conv_fast_pack (NULL: the run reads
    * CnnConvIO.w): Winograd U, or W with row stride ldw. Not owned. */
