@@ -2,8 +2,8 @@
 # sanitize.sh — the test suite under AddressSanitizer + UndefinedBehavior-
 # Sanitizer, and the threaded tests under ThreadSanitizer.
 #
-#   scripts/sanitize.sh [asan] [tsan] [tsan-plugin]   (all three when no
-#                                                      argument)
+#   scripts/sanitize.sh [asan] [tsan] [tsan-plugin] [fuzz]   (all four when
+#                                                             no argument)
 #
 # asan: builds everything into build-asan (-Db_sanitize=address,undefined)
 #       and runs the core suites (kernels, ops, loader, graph, fuzz
@@ -31,6 +31,9 @@
 #       through GStreamer's and GLib's internal lock-free queues and thread
 #       pools, which TSan cannot see without a TSan-built GStreamer/GLib)
 #       and suite "leaks" (shell wrapper, system plugins).
+# fuzz: builds the core with clang into build-fuzz (ASan+UBSan, libFuzzer)
+#       and runs the model-loader and TensorProto fuzzers for FUZZ_SECONDS
+#       (default 60) each on their seeded corpora (tests/fuzz/run_fuzz.sh).
 # Environment: CC (default gcc; clang works too), ASAN_SUITES / TSAN_SUITES
 # (space-separated meson suites, replacing the defaults), TSAN_PLUGIN_TESTS
 # (space-separated test names, replacing tsan-plugin's), SANITIZE_NETWORKS=1
@@ -43,7 +46,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 modes=("$@")
-[ "${#modes[@]}" -eq 0 ] && modes=(asan tsan tsan-plugin)
+[ "${#modes[@]}" -eq 0 ] && modes=(asan tsan tsan-plugin fuzz)
 export CC=${CC:-gcc}
 export OPENBLAS_NUM_THREADS=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:halt_on_error=1:print_summary=1}
@@ -254,12 +257,21 @@ tsan_plugin () {
   fi
 }
 
+# Both libFuzzer targets for FUZZ_SECONDS (default 60) each, built with
+# Debian's clang (ASan+UBSan) into build-fuzz; see tests/fuzz/meson.build.
+fuzz () {
+  local dir=build-fuzz
+  CC=clang setup "$dir" address,undefined -Dplugin=disabled
+  run_suites "$dir" fuzz 1 fuzz
+}
+
 for m in "${modes[@]}"; do
   case $m in
     asan) asan ;;
     tsan) tsan ;;
     tsan-plugin) tsan_plugin ;;
-    *) echo "usage: $0 [asan] [tsan] [tsan-plugin]" >&2; exit 2 ;;
+    fuzz) fuzz ;;
+    *) echo "usage: $0 [asan] [tsan] [tsan-plugin] [fuzz]" >&2; exit 2 ;;
   esac
 done
 
