@@ -261,6 +261,11 @@ tsan_plugin () {
 # Debian's clang (ASan+UBSan) into build-fuzz; see tests/fuzz/meson.build.
 fuzz () {
   local dir=build-fuzz
+  if ! command -v clang >/dev/null 2>&1; then
+    echo "== fuzz: skipped (no clang; scripts/install-deps.sh installs it)"
+    skipped=$((skipped + 1))
+    return
+  fi
   CC=clang setup "$dir" address,undefined -Dplugin=disabled
   run_suites "$dir" fuzz 1 fuzz
 }
