@@ -166,21 +166,14 @@ shared_b_bytes (const CnnConvFast *f, const CnnConvGeom *g)
           f->tile) * 4, 64);
 }
 
-/* W rows of a multiple of 256 floats get one more cache line (an odd
- * number of lines apart), as the A slice copy of pgemm.c would. */
-static int64_t
-padded_ldw (int64_t rows)
-{
-  return rows % 256 == 0 ? rows + 16 : rows;
-}
-
 size_t
 cnn_conv_fast_packed_floats (const CnnConvFast *f, const CnnConvGeom *g)
 {
   if (f->winograd)
     return (size_t) f->wino_u;
   int64_t rows = k_rows (g);
-  return padded_ldw (rows) != rows ? (size_t) (g->oc * padded_ldw (rows)) : 0;
+  int64_t ldw = cnn_pgemm_lda (rows);
+  return ldw != rows ? (size_t) (g->oc * ldw) : 0;
 }
 
 void
@@ -194,7 +187,7 @@ cnn_conv_fast_pack (CnnConvFast *f, const CnnConvGeom *g, const float *w,
     return;
   }
 #endif
-  int64_t rows = k_rows (g), ldw = padded_ldw (rows);
+  int64_t rows = k_rows (g), ldw = cnn_pgemm_lda (rows);
   for (int64_t o = 0; o < g->oc; o++) {
     memcpy (dst + o * ldw, w + o * rows, sizeof (float) * (size_t) rows);
     memset (dst + o * ldw + rows, 0, sizeof (float) * (size_t) (ldw - rows));

@@ -65,6 +65,12 @@ slice_stride (int64_t kc)
   return (lines % 2 == 0 ? lines + 1 : lines) * 16;
 }
 
+int64_t
+cnn_pgemm_lda (int64_t lda)
+{
+  return lda % 256 == 0 ? slice_stride (lda) : lda;
+}
+
 /* abuf: the copied A slice, then the transposed tail of B. */
 int64_t
 cnn_pgemm_a_floats (const CnnPgemm *pg)
@@ -95,7 +101,7 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
     int64_t len, float *c, int64_t ldc, const float *bias, const float *res,
     int64_t ldr, const CnnFusedAct *act, float *bbuf, float *abuf)
 {
-  bool copy_a = lda % 256 == 0;
+  bool copy_a = cnn_pgemm_lda (lda) != lda;
   int mr = pg->mr, nr = pg->nr;
   int64_t kc_max = cnn_pgemm_kc (k);
   if (m <= 0 || len <= 0 || k <= 0)

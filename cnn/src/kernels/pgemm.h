@@ -77,6 +77,12 @@ typedef struct {
   CnnPgemmDot dot;
 } CnnPgemm;
 
+/* A row stride for A that the micro-kernels read well: lda itself, unless
+ * it is a multiple of 256 floats (the mr rows would share a few L1 sets;
+ * cnn_pgemm_block then copies each slice), then an odd number of cache
+ * lines (lda + 16). Weights stored at this stride are read in place. */
+int64_t cnn_pgemm_lda (int64_t lda);
+
 /* Picks the micro-kernel for level; false when there is none. */
 bool cnn_pgemm_init (CnnPgemm *pg, CnnCpuLevel level);
 
