@@ -66,31 +66,42 @@ large_downscale (const GstVideoInfo * in, const CnnEngine * e)
       GST_VIDEO_INFO_HEIGHT (in) >= LARGE_RATIO * e->height;
 }
 
+/* Source rectangle and destination box of the resize mode. */
+static void
+resize_geometry (const GstVideoInfo * in, const CnnEngine * e,
+    CnnResampleGeometry * g)
+{
+  const gint fw = GST_VIDEO_INFO_WIDTH (in), fh = GST_VIDEO_INFO_HEIGHT (in);
+  *g = (CnnResampleGeometry) {
+  0, 0, fw, fh, 0, 0, e->width, e->height, e->width, e->height};
+  if (e->resize == CNN_RESIZE_CENTER_CROP)
+    center_crop (fw, fh, e->width, e->height, &g->src_x, &g->src_y,
+        &g->src_w, &g->src_h);
+  else if (e->resize == CNN_RESIZE_LETTERBOX)
+    letterbox (fw, fh, e->width, e->height, &g->dst_x, &g->dst_y,
+        &g->dst_w, &g->dst_h);
+}
+
 static GstStructure *
-converter_options (const GstVideoInfo * in, const CnnEngine * e)
+converter_options (const GstVideoInfo * in, const CnnEngine * e,
+    const CnnResampleGeometry * g)
 {
   GstStructure *s = gst_structure_new ("options",
       GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD, GST_TYPE_VIDEO_RESAMPLER_METHOD,
       GST_VIDEO_RESAMPLER_METHOD_LINEAR,
       GST_VIDEO_CONVERTER_OPT_DITHER_METHOD, GST_TYPE_VIDEO_DITHER_METHOD,
       GST_VIDEO_DITHER_NONE, NULL);
-  gint x, y, w, h;
-
 
   if (e->resize == CNN_RESIZE_CENTER_CROP) {
-    center_crop (GST_VIDEO_INFO_WIDTH (in), GST_VIDEO_INFO_HEIGHT (in),
-        e->width, e->height, &x, &y, &w, &h);
-    gst_structure_set (s, GST_VIDEO_CONVERTER_OPT_SRC_X, G_TYPE_INT, x,
-        GST_VIDEO_CONVERTER_OPT_SRC_Y, G_TYPE_INT, y,
-        GST_VIDEO_CONVERTER_OPT_SRC_WIDTH, G_TYPE_INT, w,
-        GST_VIDEO_CONVERTER_OPT_SRC_HEIGHT, G_TYPE_INT, h, NULL);
+    gst_structure_set (s, GST_VIDEO_CONVERTER_OPT_SRC_X, G_TYPE_INT, g->src_x,
+        GST_VIDEO_CONVERTER_OPT_SRC_Y, G_TYPE_INT, g->src_y,
+        GST_VIDEO_CONVERTER_OPT_SRC_WIDTH, G_TYPE_INT, g->src_w,
+        GST_VIDEO_CONVERTER_OPT_SRC_HEIGHT, G_TYPE_INT, g->src_h, NULL);
   } else if (e->resize == CNN_RESIZE_LETTERBOX) {
-    letterbox (GST_VIDEO_INFO_WIDTH (in), GST_VIDEO_INFO_HEIGHT (in),
-        e->width, e->height, &x, &y, &w, &h);
-    gst_structure_set (s, GST_VIDEO_CONVERTER_OPT_DEST_X, G_TYPE_INT, x,
-        GST_VIDEO_CONVERTER_OPT_DEST_Y, G_TYPE_INT, y,
-        GST_VIDEO_CONVERTER_OPT_DEST_WIDTH, G_TYPE_INT, w,
-        GST_VIDEO_CONVERTER_OPT_DEST_HEIGHT, G_TYPE_INT, h,
+    gst_structure_set (s, GST_VIDEO_CONVERTER_OPT_DEST_X, G_TYPE_INT, g->dst_x,
+        GST_VIDEO_CONVERTER_OPT_DEST_Y, G_TYPE_INT, g->dst_y,
+        GST_VIDEO_CONVERTER_OPT_DEST_WIDTH, G_TYPE_INT, g->dst_w,
+        GST_VIDEO_CONVERTER_OPT_DEST_HEIGHT, G_TYPE_INT, g->dst_h,
         GST_VIDEO_CONVERTER_OPT_FILL_BORDER, G_TYPE_BOOLEAN, TRUE,
         GST_VIDEO_CONVERTER_OPT_BORDER_ARGB, G_TYPE_UINT, 0xff000000u, NULL);
   }
@@ -107,7 +118,7 @@ cnn_preprocess_configure (CnnPreprocess * pre, const GstVideoInfo * in_info,
   GstVideoFormat fmt = engine->channels == 1 ? GST_VIDEO_FORMAT_GRAY8 :
       GST_VIDEO_FORMAT_RGB;
   GstVideoInfo in = *in_info;
-  gint src_h = GST_VIDEO_INFO_HEIGHT (in_info);
+  CnnResampleGeometry geo;
 
   cnn_preprocess_clear (pre);
   gst_video_info_set_format (&pre->scaled_info, fmt, engine->width,
@@ -119,26 +130,27 @@ cnn_preprocess_configure (CnnPreprocess * pre, const GstVideoInfo * in_info,
   GST_VIDEO_INFO_FPS_D (&pre->scaled_info) = GST_VIDEO_INFO_FPS_D (&in);
 
   pre->in_info = in;
-  pre->options = converter_options (&in, engine);
-  gst_structure_get_int (pre->options, GST_VIDEO_CONVERTER_OPT_SRC_HEIGHT,
-      &src_h);
-  pre->rebuild_per_frame = src_h < TINY_HEIGHT;
-  pre->converter = gst_video_converter_new (&in, &pre->scaled_info,
-      gst_structure_copy (pre->options));
-  if (pre->converter == NULL)
-    return FALSE;
-  pre->scaled = gst_buffer_new_allocate (NULL,
-      GST_VIDEO_INFO_SIZE (&pre->scaled_info), NULL);
-  if (pre->scaled == NULL)
-    return FALSE;
-
   pre->channels = engine->channels;
   pre->swap_rb = engine->channel_order == CNN_CHANNEL_ORDER_BGR;
   for (gint c = 0; c < engine->channels; c++)
     for (gint v = 0; v < 256; v++)
       pre->lut[c][v] = ((gfloat) v / 255.0f - engine->mean[c]) /
           engine->std[c];
-  return TRUE;
+
+  resize_geometry (&in, engine, &geo);
+  pre->use_resample = large_downscale (&in, engine)
+      && cnn_resample_configure (&pre->resample, &in, &geo, engine->channels);
+  if (pre->use_resample)
+    return TRUE;
+  pre->options = converter_options (&in, engine, &geo);
+  pre->rebuild_per_frame = geo.src_h < TINY_HEIGHT;
+  pre->converter = gst_video_converter_new (&in, &pre->scaled_info,
+      gst_structure_copy (pre->options));
+  if (pre->converter == NULL)
+    return FALSE;
+  pre->scaled = gst_buffer_new_allocate (NULL,
+      GST_VIDEO_INFO_SIZE (&pre->scaled_info), NULL);
+  return pre->scaled != NULL;
 }
 
 /* Packed RGB (or GRAY8) rows → planar float, one pass. */
@@ -179,6 +191,10 @@ cnn_preprocess_run (CnnPreprocess * pre, GstVideoFrame * frame, float *input)
 {
   GstVideoFrame scaled;
 
+  if (pre->use_resample) {
+    cnn_resample_run (&pre->resample, frame, pre->lut, pre->swap_rb, input);
+    return TRUE;
+  }
   if (pre->converter == NULL)
     return FALSE;
   if (pre->rebuild_per_frame) {
@@ -207,4 +223,6 @@ cnn_preprocess_clear (CnnPreprocess * pre)
     gst_structure_free (pre->options);
   pre->options = NULL;
   gst_clear_buffer (&pre->scaled);
+  cnn_resample_clear (&pre->resample);
+  pre->use_resample = FALSE;
 }

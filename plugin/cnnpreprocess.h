@@ -15,6 +15,7 @@
 
 #include <gst/video/video.h>
 #include "cnnengine.h"
+#include "cnnresample.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,8 @@ typedef struct {
   gint channels;
   gboolean swap_rb;             /* model wants BGR */
   gfloat lut[3][256];           /* byte value → normalised float per channel */
+  gboolean use_resample;        /* large 4:2:0 frames: cnnresample.c */
+  CnnResample resample;
 } CnnPreprocess;
 
 gboolean cnn_preprocess_configure (CnnPreprocess * pre,

@@ -177,6 +177,13 @@ static const struct {
   {"coral_sunflower.bmp", {986, 310, 0}},
 };
 
+/* As decoded (RGB, through GstVideoConverter) and scaled 3x as I420 (large
+ * 4:2:0 frames: the direct sampler of cnnresample.c). */
+static const gchar *sources[] = {
+  "video/x-raw,format=RGB",
+  "videoscale ! video/x-raw,format=I420,width=1536,pixel-aspect-ratio=1/1",
+};
+
 GST_START_TEST (test_photos_mobilenet)
 {
   gchar *dir = g_build_filename (SHARED_DIR, "models", "mobilenetv2-1.0",
@@ -188,16 +195,18 @@ GST_START_TEST (test_photos_mobilenet)
     g_print ("SKIP: %s absent\n", model);
     exit (77);
   }
-  for (guint i = 0; i < G_N_ELEMENTS (photos); i++) {
+  for (guint k = 0; k < G_N_ELEMENTS (sources) * G_N_ELEMENTS (photos); k++) {
+    const guint i = k % G_N_ELEMENTS (photos);
     gchar *photo = g_build_filename (SHARED_DIR, "photos", photos[i].file,
         NULL);
     /* decodebin does not pick gdkpixbufdec for BMP: name the decoder */
     const gchar *dec = g_str_has_suffix (photos[i].file, ".jpg") ? "jpegdec" :
         "gdkpixbufdec";
     gchar *launch = g_strdup_printf ("filesrc location=%s ! %s ! "
-        "videoconvert ! video/x-raw,format=RGB ! imagefreeze num-buffers=1 ! "
+        "videoconvert ! %s ! imagefreeze num-buffers=1 ! "
         "cnnclassify model=%s labels=%s mean=\"<0.5>\" std=\"<0.5>\" "
-        "resize=center-crop ! fakesink", photo, dec, model, labels);
+        "resize=center-crop ! fakesink", photo, dec,
+        sources[k / G_N_ELEMENTS (photos)], model, labels);
     GList *msgs = run_to_eos (launch, NULL, NULL);
     const GstStructure *s;
     gint id;
@@ -205,7 +214,8 @@ GST_START_TEST (test_photos_mobilenet)
     fail_unless_equals_int (g_list_length (msgs), 1);
     s = gst_message_get_structure (msgs->data);
     fail_unless (gst_structure_get_int (s, "class-id", &id));
-    g_print ("%s: %d %s %.4f\n", photos[i].file, id,
+    g_print ("%s (%s): %d %s %.4f\n", photos[i].file,
+        sources[k / G_N_ELEMENTS (photos)], id,
         gst_structure_get_string (s, "label"),
         g_value_get_double (gst_structure_get_value (s, "confidence")));
     fail_unless (id == photos[i].ok[0] || id == photos[i].ok[1]
