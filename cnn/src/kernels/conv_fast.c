@@ -7,7 +7,8 @@
  * Scratch layout: tiled pgemm: per thread [B buffer | A slice buffer];
  * shared B: [whole packed B | A slice buffer per thread]; Winograd:
  * [U (unless packed at load) | V | M | per thread (B buffer | A slice
- * buffer)].
+ * buffer)]; Winograd by blocks: [U (unless packed) | per thread (V block |
+ * M block | B buffer | A slice buffer)].
  */
 #include "conv_fast.h"
 #include "epilogue.h"
@@ -45,6 +46,16 @@
  * at least this many input and output channels. */
 #define WINO_MIN_TILES 128
 #define WINO_MIN_CHANNELS 16
+
+/* Bytes of V and M for one block of tiles (L2 is 1 MB per core on the
+ * reference machine; U's slices and the packed B block share it). Images
+ * with at least WINO_MIN_BLOCKS such blocks run block by block, each
+ * block's input transform, 16 GEMMs and output transform on one thread
+ * while the data is in its L2; smaller ones run each step over the whole
+ * image (all of it fits in cache, and there are too few blocks to share
+ * between threads). */
+#define WINO_BLOCK_BYTES ((int64_t) 512 << 10)
+#define WINO_MIN_BLOCKS 4
 
 static int64_t
 round_up (int64_t v, int64_t m)
@@ -122,14 +133,24 @@ plan_winograd (CnnConvFast *f, const CnnConvGeom *g)
       || g->oc < WINO_MIN_CHANNELS
       || cnn_winograd_tiles (g) < WINO_MIN_TILES)
     return false;
-  int64_t tiles = cnn_winograd_tiles (g);
+  int64_t tiles = cnn_winograd_tiles (g), nr = f->pg.nr;
+  int64_t block = WINO_BLOCK_BYTES / (CNN_WINO_E * 4 * (g->c + g->oc))
+      / nr * nr;
+  block = block < nr ? nr : block;
   f->winograd = true;
+  f->mblock = g->oc;
   f->wino_u = CNN_WINO_E * cnn_winograd_plane (g->oc * g->c);
+  if ((tiles + block - 1) / block >= WINO_MIN_BLOCKS) {
+    f->wino_block = block;
+    f->tile = block;
+    f->wino_v = CNN_WINO_E * cnn_winograd_plane (g->c * block);
+    f->wino_m = CNN_WINO_E * cnn_winograd_plane (g->oc * block);
+    return true;
+  }
   f->wino_v = CNN_WINO_E * cnn_winograd_plane (g->c * tiles);
   f->wino_m = CNN_WINO_E * cnn_winograd_plane (g->oc * tiles);
   /* GEMM items: (element, tile of tiles), all output channels each */
   f->tile = budget_tile (f, g->c, tiles, 1);
-  f->mblock = g->oc;
   return true;
 }
 
@@ -201,9 +222,12 @@ cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
     int threads)
 {
   size_t n = (size_t) (threads > 1 ? threads : 1);
+  size_t u_bytes = (size_t) (f->packed ? 0 : f->wino_u) * 4;
+  size_t vm_bytes = (size_t) (f->wino_v + f->wino_m) * 4;
+  if (f->winograd && f->wino_block)
+    return u_bytes + (vm_bytes + bbuf_bytes (f, g->c) + abuf_bytes (f)) * n;
   if (f->winograd)
-    return (size_t) ((f->packed ? 0 : f->wino_u) + f->wino_v + f->wino_m) * 4
-        + (bbuf_bytes (f, g->c) + abuf_bytes (f)) * n;
+    return u_bytes + vm_bytes + (bbuf_bytes (f, g->c) + abuf_bytes (f)) * n;
   if (threads > 1 ? f->shared_b_par : f->shared_b)
     return shared_b_bytes (f, g) + abuf_bytes (f) * n;
   return (bbuf_bytes (f, k_rows (g)) + abuf_bytes (f)) * n;
@@ -362,14 +386,10 @@ static void
 wino_output_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 {
   const Job *j = ctx;
-  cnn_winograd_output (j->g, j->m, j->io.bias, j->io.res ? NULL : j->io.act,
-      begin, end, j->io.y);
-  if (!j->io.res)
-    return;
-  int64_t plane = cnn_conv_geom_out_size (j->g);
-  for (int64_t o = begin; o < end; o++)
-    cnn_residual_bias_act (j->io.y + o * plane, j->io.res + o * plane, plane,
-        0.0f, j->io.act);
+  int64_t tiles = cnn_winograd_tiles (j->g);
+  CnnWinoSpan sp = { 0, tiles, tiles, j->f->wino_m / CNN_WINO_E };
+  cnn_winograd_output_span (j->g, j->m, j->io.bias, j->io.act, j->io.res,
+      begin, end, &sp, j->io.y);
 }
 
 /* A plain row-major B (rows ld floats apart): V_e. */
@@ -407,6 +427,36 @@ wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   }
 }
 
+/* Blocks of f->wino_block tiles of one image, each start to end on one
+ * thread in its own scratch: [V block | M block | B buffer | A buffer]. */
+static void
+wino_block_chunk (void *ctx, int64_t begin, int64_t end, int thread)
+{
+  const Job *j = ctx;
+  const CnnConvFast *f = j->f;
+  const CnnConvGeom *g = j->g;
+  int64_t tiles = cnn_winograd_tiles (g), blk = f->wino_block;
+  int64_t sv = f->wino_v / CNN_WINO_E, sm = f->wino_m / CNN_WINO_E;
+  float *v = (float *) (j->scratch + j->stride * (size_t) thread);
+  float *m = v + f->wino_v;
+  float *bbuf = m + f->wino_m;
+  float *abuf = (float *) ((char *) bbuf + bbuf_bytes (f, g->c));
+  for (int64_t i = begin; i < end; i++) {
+    int64_t t0 = i * blk, len = tiles - t0 < blk ? tiles - t0 : blk;
+    CnnWinoSpan in = { t0, t0 + len, blk, sv }, out = { t0, t0 + len, blk,
+      sm };
+    cnn_winograd_input_span (g, j->io.x, 0, g->c, &in, v);
+    for (int e = 0; e < CNN_WINO_E; e++) {
+      RowsSrc src = { v + e * sv, blk };
+      cnn_pgemm_block (&f->pg, g->oc, g->c, j->u + e * (f->wino_u /
+              CNN_WINO_E), g->c, pack_rows, &src, 0, len, m + e * sm, blk,
+          NULL, NULL, blk, NULL, bbuf, abuf);
+    }
+    cnn_winograd_output_span (g, m, j->io.bias, j->io.act, j->io.res, 0,
+        g->oc, &out, j->io.y);
+  }
+}
+
 static void
 wino_run (Job *j, CnnThreadPool *pool)
 {
@@ -421,18 +471,28 @@ wino_run (Job *j, CnnThreadPool *pool)
     j->u = free_scratch;
     free_scratch += f->wino_u;
   }
-  j->v = free_scratch;
-  j->m = j->v + f->wino_v;
-  j->scratch = (char *) (j->m + f->wino_m);
-  j->stride = bbuf_bytes (f, g->c) + abuf_bytes (f);
-  j->tiles = (cnn_winograd_tiles (g) + f->tile - 1) / f->tile;
   CnnConvIO io = j->io;
   if (!f->packed)
     cnn_parallel_for (pool, g->oc, 1, wino_weights_chunk, j);
+  j->tiles = (cnn_winograd_tiles (g) + f->tile - 1) / f->tile;
+  if (f->wino_block) {
+    j->scratch = (char *) free_scratch;
+    j->stride = (size_t) (f->wino_v + f->wino_m) * 4 + bbuf_bytes (f, g->c)
+        + abuf_bytes (f);
+  } else {
+    j->v = free_scratch;
+    j->m = j->v + f->wino_v;
+    j->scratch = (char *) (j->m + f->wino_m);
+    j->stride = bbuf_bytes (f, g->c) + abuf_bytes (f);
+  }
   for (int64_t img = 0; img < g->n; img++) {
     j->io.x = io.x + img * in_size;
     j->io.y = io.y + img * out_size;
     j->io.res = io.res ? io.res + img * out_size : NULL;
+    if (f->wino_block) {
+      cnn_parallel_for (pool, j->tiles, 1, wino_block_chunk, j);
+      continue;
+    }
     cnn_parallel_for (pool, g->c, 1, wino_input_chunk, j);
     cnn_parallel_for (pool, CNN_WINO_E * j->tiles, 1, wino_gemm_chunk, j);
     cnn_parallel_for (pool, g->oc, 1, wino_output_chunk, j);

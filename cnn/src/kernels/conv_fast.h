@@ -43,7 +43,11 @@ typedef struct {
   int64_t mblock_par;           /* output channels per item with a pool of
                                  * several threads (same bits) */
   bool shared_b_par;            /* shared_b for that split */
-  int64_t wino_u, wino_v, wino_m; /* Winograd: floats of U, V, M */
+  int64_t wino_u, wino_v, wino_m; /* Winograd: floats of U, V, M (per
+                                 * thread when wino_block) */
+  int64_t wino_block;           /* Winograd: tiles per L2-sized block run
+                                 * start to end by one thread, 0: each
+                                 * step over the whole image */
   /* Weights made once at load by cnn_conv_fast_pack (NULL: the run reads
    * CnnConvIO.w): Winograd U, or W with row stride ldw. Not owned. */
   const float *packed;

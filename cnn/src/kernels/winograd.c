@@ -17,9 +17,36 @@
 #include "winograd.h"
 #include "epilogue.h"
 
+#include <immintrin.h>
 #include <string.h>
 
 #define LANES 8
+
+/* Lanes lo <= l < hi set (all bits), others clear: for the AVX2 masked
+ * loads and stores of the partial chunks at plane edges (masked-off lanes
+ * are neither read nor written, so nothing past a buffer is touched). */
+static inline __m256i
+lane_range (int64_t lo, int64_t hi)
+{
+  const __m256i idx = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  lo = lo < 0 ? 0 : lo > LANES ? LANES : lo;
+  hi = hi < 0 ? 0 : hi > LANES ? LANES : hi;
+  return _mm256_andnot_si256 (
+      _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) lo), idx),
+      _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) hi), idx));
+}
+
+static inline cnn_v8f
+load_lanes (const float *p, __m256i mask)
+{
+  return (cnn_v8f) _mm256_maskload_ps (p, mask);
+}
+
+static inline void
+store_lanes (float *p, __m256i mask, cnn_v8f v)
+{
+  _mm256_maskstore_ps (p, mask, (__m256) v);
+}
 
 bool
 cnn_winograd_applies (const CnnConvGeom *g)
@@ -111,8 +138,8 @@ cnn_winograd_weights (const CnnConvGeom *g, const float *w, int64_t o0,
  * d[e] lane k (zero outside the plane; lanes >= n are unspecified).
  * Column j of tile k is input column iw0 + 2k + j, so each input row gives
  * its 4 columns as the even and odd floats of two pairs of vector loads;
- * rows that reach past the plane are first copied, zero-padded, into a
- * local buffer. */
+ * rows that reach past the plane are loaded with lane masks (zeros
+ * outside). */
 static void
 gather (const CnnConvGeom *g, const float *xc, int64_t th, int64_t tw0,
     int n, cnn_v8f d[CNN_WINO_E])
@@ -120,28 +147,29 @@ gather (const CnnConvGeom *g, const float *xc, int64_t th, int64_t tw0,
   const int span = 2 * LANES + 2;
   int64_t h = g->in[1], w = g->in[2];
   int64_t ih0 = th * 2 - g->pad[1], iw0 = tw0 * 2 - g->pad[2];
-  float tmp[2 * LANES + 2];
+  const bool inside = iw0 >= 0 && iw0 + span <= w;
   (void) n;
   for (int i = 0; i < 4; i++) {
     int64_t ih = ih0 + i;
-    const float *src = tmp;
-    if (ih >= 0 && ih < h && iw0 >= 0 && iw0 + span <= w) {
-      src = xc + ih * w + iw0;
-    } else {
-      memset (tmp, 0, sizeof tmp);
-      if (ih >= 0 && ih < h) {
-        int64_t lo = iw0 < 0 ? -iw0 : 0;
-        int64_t hi = w - iw0 < span ? w - iw0 : span;
-        if (hi > lo)
-          memcpy (tmp + lo, xc + ih * w + iw0 + lo,
-              sizeof (float) * (size_t) (hi - lo));
-      }
+    cnn_v8f a = { 0 }, b = { 0 }, c = { 0 }, e = { 0 };
+    const float *src = ih >= 0 && ih < h ? xc + ih * w : NULL;
+    if (src && inside) {
+      src += iw0;
+      memcpy (&a, src, sizeof a);
+      memcpy (&b, src + LANES, sizeof b);
+      memcpy (&c, src + 2, sizeof c);
+      memcpy (&e, src + 2 + LANES, sizeof e);
+    } else if (src) {
+      /* lane l of the load at offset k is column iw0 + k + l: the lanes
+       * before column 0 are masked off, so the address may precede the
+       * row without a byte being read there */
+      src += iw0;
+      a = load_lanes (src, lane_range (-iw0, w - iw0));
+      b = load_lanes (src + LANES, lane_range (-iw0 - LANES, w - iw0 - LANES));
+      c = load_lanes (src + 2, lane_range (-iw0 - 2, w - iw0 - 2));
+      e = load_lanes (src + 2 + LANES, lane_range (-iw0 - 2 - LANES,
+              w - iw0 - 2 - LANES));
     }
-    cnn_v8f a, b, c, e;
-    memcpy (&a, src, sizeof a);
-    memcpy (&b, src + LANES, sizeof b);
-    memcpy (&c, src + 2, sizeof c);
-    memcpy (&e, src + 2 + LANES, sizeof e);
     d[i * 4] = __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14);
     d[i * 4 + 1] = __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13,
         15);
@@ -153,86 +181,148 @@ gather (const CnnConvGeom *g, const float *xc, int64_t th, int64_t tw0,
 }
 
 void
+cnn_winograd_input_span (const CnnConvGeom *g, const float *x, int64_t c0,
+    int64_t c1, const CnnWinoSpan *sp, float *v)
+{
+  int64_t tw_n = tiles_w (g), plane = g->in[1] * g->in[2];
+  for (int64_t ci = c0; ci < c1; ci++)
+    for (int64_t th = sp->t0 / tw_n; th * tw_n < sp->t1; th++) {
+      int64_t lo = sp->t0 - th * tw_n, hi = sp->t1 - th * tw_n;
+      lo = lo > 0 ? lo : 0;
+      hi = hi < tw_n ? hi : tw_n;
+      for (int64_t tw = lo; tw < hi; tw += LANES) {
+        int n = hi - tw < LANES ? (int) (hi - tw) : LANES;
+        cnn_v8f d[CNN_WINO_E], t[CNN_WINO_E], r[CNN_WINO_E];
+        gather (g, x + ci * plane, th, tw, n, d);
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++)     /* columns: B^T d */
+          bt4 (d + j, 4, t + j, 4);
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; i++)     /* rows: (B^T d) B */
+          bt4 (t + 4 * i, 1, r + 4 * i, 1);
+        float *dst = v + ci * sp->ld + th * tw_n + tw - sp->t0;
+        if (n == LANES) {
+#pragma GCC unroll 16
+          for (int e = 0; e < CNN_WINO_E; e++)
+            memcpy (dst + e * sp->plane, &r[e], sizeof r[e]);
+        } else {
+          const __m256i mask = lane_range (0, n);
+          for (int e = 0; e < CNN_WINO_E; e++)
+            store_lanes (dst + e * sp->plane, mask, r[e]);
+        }
+      }
+    }
+}
+
+/* The whole image: tiles 0 .. tiles-1 with the planes of winograd.h. */
+static CnnWinoSpan
+whole_span (const CnnConvGeom *g, int64_t rows)
+{
+  int64_t tiles = cnn_winograd_tiles (g);
+  return (CnnWinoSpan) { 0, tiles, tiles, cnn_winograd_plane (rows * tiles) };
+}
+
+void
 cnn_winograd_input (const CnnConvGeom *g, const float *x, int64_t c0,
     int64_t c1, float *v)
 {
-  int64_t tw_n = tiles_w (g), th_n = tiles_h (g);
-  int64_t tiles = th_n * tw_n, sv = cnn_winograd_plane (g->c * tiles);
-  int64_t plane = g->in[1] * g->in[2];
-  for (int64_t ci = c0; ci < c1; ci++)
-    for (int64_t th = 0; th < th_n; th++)
-      for (int64_t tw = 0; tw < tw_n; tw += LANES) {
-        int n = tw_n - tw < LANES ? (int) (tw_n - tw) : LANES;
-        cnn_v8f d[CNN_WINO_E], t[CNN_WINO_E], r[CNN_WINO_E];
-        gather (g, x + ci * plane, th, tw, n, d);
-        for (int j = 0; j < 4; j++)     /* columns: B^T d */
-          bt4 (d + j, 4, t + j, 4);
-        for (int i = 0; i < 4; i++)     /* rows: (B^T d) B */
-          bt4 (t + 4 * i, 1, r + 4 * i, 1);
-        float *dst = v + ci * tiles + th * tw_n + tw;
-        if (n == LANES) {
-          for (int e = 0; e < CNN_WINO_E; e++)
-            memcpy (dst + e * sv, &r[e], sizeof r[e]);
-        } else {
-          for (int e = 0; e < CNN_WINO_E; e++)
-            for (int k = 0; k < n; k++)
-              dst[e * sv + k] = r[e][k];
-        }
-      }
+  CnnWinoSpan sp = whole_span (g, g->c);
+  cnn_winograd_input_span (g, x, c0, c1, &sp, v);
 }
 
-/* y = act (y + bias) on 4 vectors (NaN stays NaN under Relu and Clip). */
-static void
-bias_act4 (cnn_v8f o[4], float bias, const CnnFusedAct *act)
+/* act (v + bias) (NaN stays NaN under Relu and Clip). */
+static inline cnn_v8f
+bias_act1 (cnn_v8f v, float bias, const CnnFusedAct *act)
 {
   const cnn_v8f zero = { 0 };
-  cnn_v8f b = zero + bias;
   CnnActKind kind = act ? act->kind : CNN_ACT_NONE;
-  cnn_v8f lo = zero + (act ? act->alpha : 0.0f);
-  cnn_v8f hi = zero + (act ? act->beta : 0.0f);
-  for (int i = 0; i < 4; i++) {
-    cnn_v8f v = o[i] + b;
-    if (kind == CNN_ACT_RELU)
-      v = (cnn_v8f) ((cnn_v8i) v & ~(cnn_v8i) (v < zero));
-    else if (kind == CNN_ACT_CLIP) {
-      v = (cnn_v8f) (((cnn_v8i) lo & (cnn_v8i) (v < lo))
-          | ((cnn_v8i) v & ~(cnn_v8i) (v < lo)));
-      v = (cnn_v8f) (((cnn_v8i) hi & (cnn_v8i) (v > hi))
-          | ((cnn_v8i) v & ~(cnn_v8i) (v > hi)));
-    } else if (kind == CNN_ACT_LEAKY_RELU) {
-      cnn_v8i neg = (cnn_v8i) (v < zero);
-      v = (cnn_v8f) (((cnn_v8i) (v * lo) & neg) | ((cnn_v8i) v & ~neg));
-    }
-    o[i] = v;
+  v += zero + bias;
+  if (kind == CNN_ACT_RELU)
+    v = (cnn_v8f) ((cnn_v8i) v & ~(cnn_v8i) (v < zero));
+  else if (kind == CNN_ACT_CLIP) {
+    cnn_v8f lo = zero + act->alpha, hi = zero + act->beta;
+    v = (cnn_v8f) (((cnn_v8i) lo & (cnn_v8i) (v < lo))
+        | ((cnn_v8i) v & ~(cnn_v8i) (v < lo)));
+    v = (cnn_v8f) (((cnn_v8i) hi & (cnn_v8i) (v > hi))
+        | ((cnn_v8i) v & ~(cnn_v8i) (v > hi)));
+  } else if (kind == CNN_ACT_LEAKY_RELU) {
+    cnn_v8i neg = (cnn_v8i) (v < zero);
+    v = (cnn_v8f) (((cnn_v8i) (v * (zero + act->alpha)) & neg)
+        | ((cnn_v8i) v & ~neg));
   }
+  return v;
 }
 
 /* Writes the 2x2 results o[i * 2 + j] lane k (tile th, tw0 + k) to the
  * plane yo, dropping what falls past the edges: the two columns of each
- * output row are interleaved into 16 floats, stored directly or through a
- * local buffer at the edges. */
+ * output row are interleaved into 16 floats, stored directly or with
+ * masked stores at the edges. With a residual plane ro, y = act (o + r)
+ * exactly as cnn_residual_bias_act orders it (o already holds the bias). */
 static void
 scatter (const CnnConvGeom *g, const cnn_v8f o[4], int64_t th, int64_t tw0,
-    int n, float *yo)
+    int n, const float *ro, const CnnFusedAct *act, float *yo)
 {
   int64_t h = g->out[1], w = g->out[2];
   int64_t cols = w - tw0 * 2 < 2 * n ? w - tw0 * 2 : 2 * n;
+  const __m256i ma = lane_range (0, cols), mb = lane_range (0, cols - LANES);
   for (int i = 0; i < 2 && th * 2 + i < h; i++) {
-    float *row = yo + (th * 2 + i) * w + tw0 * 2;
+    int64_t at = (th * 2 + i) * w + tw0 * 2;
     cnn_v8f a = __builtin_shufflevector (o[i * 2], o[i * 2 + 1],
         0, 8, 1, 9, 2, 10, 3, 11);
     cnn_v8f b = __builtin_shufflevector (o[i * 2], o[i * 2 + 1],
         4, 12, 5, 13, 6, 14, 7, 15);
+    if (ro) {
+      a = bias_act1 (a + load_lanes (ro + at, ma), 0.0f, act);
+      b = bias_act1 (b + load_lanes (ro + at + LANES, mb), 0.0f, act);
+    }
     if (cols == 2 * LANES) {
-      memcpy (row, &a, sizeof a);
-      memcpy (row + LANES, &b, sizeof b);
+      memcpy (yo + at, &a, sizeof a);
+      memcpy (yo + at + LANES, &b, sizeof b);
     } else {
-      float tmp[2 * LANES];
-      memcpy (tmp, &a, sizeof a);
-      memcpy (tmp + LANES, &b, sizeof b);
-      memcpy (row, tmp, sizeof (float) * (size_t) cols);
+      store_lanes (yo + at, ma, a);
+      if (cols > LANES)
+        store_lanes (yo + at + LANES, mb, b);
     }
   }
+}
+
+void
+cnn_winograd_output_span (const CnnConvGeom *g, const float *m,
+    const float *bias, const CnnFusedAct *act, const float *res, int64_t o0,
+    int64_t o1, const CnnWinoSpan *sp, float *y)
+{
+  int64_t tw_n = tiles_w (g), plane = g->out[1] * g->out[2];
+  for (int64_t o = o0; o < o1; o++)
+    for (int64_t th = sp->t0 / tw_n; th * tw_n < sp->t1; th++) {
+      int64_t lo = sp->t0 - th * tw_n, hi = sp->t1 - th * tw_n;
+      lo = lo > 0 ? lo : 0;
+      hi = hi < tw_n ? hi : tw_n;
+      for (int64_t tw = lo; tw < hi; tw += LANES) {
+        int n = hi - tw < LANES ? (int) (hi - tw) : LANES;
+        cnn_v8f s[CNN_WINO_E], t[8], r[4];
+        const float *src = m + o * sp->ld + th * tw_n + tw - sp->t0;
+        if (n == LANES) {
+#pragma GCC unroll 16
+          for (int e = 0; e < CNN_WINO_E; e++)
+            memcpy (&s[e], src + e * sp->plane, sizeof s[e]);
+        } else {
+          const __m256i mask = lane_range (0, n);
+          for (int e = 0; e < CNN_WINO_E; e++)
+            s[e] = load_lanes (src + e * sp->plane, mask);
+        }
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++)     /* columns: A^T M (2 x 4) */
+          at4 (s + j, 4, t + j, 4);
+#pragma GCC unroll 2
+        for (int i = 0; i < 2; i++)     /* rows: (A^T M) A (2 x 2) */
+          at4 (t + 4 * i, 1, r + 2 * i, 1);
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; i++)
+          r[i] = bias_act1 (r[i], bias ? bias[o] : 0.0f, res ? NULL : act);
+        scatter (g, r, th, tw, n, res ? res + o * plane : NULL, act,
+            y + o * plane);
+      }
+    }
 }
 
 void
@@ -240,30 +330,6 @@ cnn_winograd_output (const CnnConvGeom *g, const float *m,
     const float *bias, const CnnFusedAct *act, int64_t o0, int64_t o1,
     float *y)
 {
-  int64_t tw_n = tiles_w (g), th_n = tiles_h (g);
-  int64_t tiles = th_n * tw_n, sm = cnn_winograd_plane (g->oc * tiles);
-  int64_t plane = g->out[1] * g->out[2];
-  for (int64_t o = o0; o < o1; o++)
-    for (int64_t th = 0; th < th_n; th++)
-      for (int64_t tw = 0; tw < tw_n; tw += LANES) {
-        int n = tw_n - tw < LANES ? (int) (tw_n - tw) : LANES;
-        cnn_v8f s[CNN_WINO_E], t[8], r[4];
-        const float *src = m + o * tiles + th * tw_n + tw;
-        if (n == LANES) {
-          for (int e = 0; e < CNN_WINO_E; e++)
-            memcpy (&s[e], src + e * sm, sizeof s[e]);
-        } else {
-          for (int e = 0; e < CNN_WINO_E; e++) {
-            memset (&s[e], 0, sizeof s[e]);
-            for (int k = 0; k < n; k++)
-              s[e][k] = src[e * sm + k];
-          }
-        }
-        for (int j = 0; j < 4; j++)     /* columns: A^T M (2 x 4) */
-          at4 (s + j, 4, t + j, 4);
-        for (int i = 0; i < 2; i++)     /* rows: (A^T M) A (2 x 2) */
-          at4 (t + 4 * i, 1, r + 2 * i, 1);
-        bias_act4 (r, bias ? bias[o] : 0.0f, act);
-        scatter (g, r, th, tw, n, y + o * plane);
-      }
+  CnnWinoSpan sp = whole_span (g, g->oc);
+  cnn_winograd_output_span (g, m, bias, act, NULL, o0, o1, &sp, y);
 }

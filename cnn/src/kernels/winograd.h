@@ -69,4 +69,24 @@ void cnn_winograd_output (const CnnConvGeom *g, const float *m,
     const float *bias, const CnnFusedAct *act, int64_t o0, int64_t o1,
     float *y);
 
+/* A block of consecutive tiles t0 .. t1-1 (row-major over the image, may
+ * span tile rows) held in V or M as (16, channels, ld) with planes `plane`
+ * floats apart: tile t of channel r is at r * ld + t - t0. The functions
+ * above are these over the whole image with the planes described at the
+ * top. Blocks small enough for L2 let one thread run input transform,
+ * GEMMs and output transform on the same data (conv_fast.c). */
+typedef struct {
+  int64_t t0, t1, ld, plane;
+} CnnWinoSpan;
+
+void cnn_winograd_input_span (const CnnConvGeom *g, const float *x,
+    int64_t c0, int64_t c1, const CnnWinoSpan *sp, float *v);
+
+/* As cnn_winograd_output, for the tiles of sp; with res (oc, out H,
+ * out W, or NULL) y = act (A^T M A + bias + res), rounded as
+ * cnn_residual_bias_act does after a plain output. */
+void cnn_winograd_output_span (const CnnConvGeom *g, const float *m,
+    const float *bias, const CnnFusedAct *act, const float *res, int64_t o0,
+    int64_t o1, const CnnWinoSpan *sp, float *y);
+
 #endif /* CNN_KERNELS_WINOGRAD_H */

@@ -16,6 +16,7 @@
  * for AVX2, so the test runs at CNN_CPU=avx2 and avx512 and skips (77)
  * below AVX2.
  */
+#include "kernels/epilogue.h"
 #include "kernels/im2col.h"
 #include "kernels/pgemm.h"
 #include "kernels/winograd.h"
@@ -23,6 +24,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct {
   const float *b;
@@ -50,6 +52,51 @@ act_ref (float *y, size_t n, const CnnFusedAct *act)
       v = v < 0 ? act->alpha * v : v;
     y[i] = v;
   }
+}
+
+/* The transforms by blocks of BLOCK tiles, which cut tile rows anywhere
+ * as conv_fast.c's L2 blocks do, through the span functions (pointed into
+ * the whole-image V and M, so the GEMMs are the same): V bit for bit the
+ * whole-image V, and the output with a residual fused bit for bit the
+ * whole-image output followed by cnn_residual_bias_act. */
+#define BLOCK 37
+
+static void
+check_blocks (const CnnConvGeom *g, const float *x, const float *v,
+    const float *m, const float *bias, const CnnFusedAct *act)
+{
+  int64_t c = g->c, oc = g->oc, tiles = cnn_winograd_tiles (g);
+  int64_t outsz = g->out[1] * g->out[2], n = oc * outsz;
+  int64_t sv = cnn_winograd_plane (c * tiles);
+  int64_t sm = cnn_winograd_plane (oc * tiles);
+  float *res = h_rand_array ((size_t) n, 99);
+  float *want = malloc (sizeof (float) * (size_t) n);
+  float *got = malloc (sizeof (float) * (size_t) n);
+  float *v2 = calloc ((size_t) (CNN_WINO_E * sv), sizeof (float));
+  cnn_winograd_output (g, m, bias, NULL, 0, oc, want);
+  for (int64_t o = 0; o < oc; o++)
+    cnn_residual_bias_act (want + o * outsz, res + o * outsz, outsz, 0.0f,
+        act);
+  for (int64_t t0 = 0; t0 < tiles; t0 += BLOCK) {
+    int64_t t1 = tiles - t0 < BLOCK ? tiles : t0 + BLOCK;
+    CnnWinoSpan in = { t0, t1, tiles, sv }, out = { t0, t1, tiles, sm };
+    cnn_winograd_input_span (g, x, 0, c, &in, v2 + t0);
+    cnn_winograd_output_span (g, m + t0, bias, act, res, 0, oc, &out, got);
+  }
+  int64_t dv = 0, dy = 0;
+  for (int64_t e = 0; e < CNN_WINO_E; e++)
+    for (int64_t i = 0; i < c * tiles; i++)
+      dv += memcmp (&v[e * sv + i], &v2[e * sv + i], sizeof (float)) != 0;
+  for (int64_t i = 0; i < n; i++)
+    dy += memcmp (&got[i], &want[i], sizeof (float)) != 0;
+  CHECK_MSG (dv == 0, "V by blocks of %d tiles: %lld values differ", BLOCK,
+      (long long) dv);
+  CHECK_MSG (dy == 0, "output by blocks with residual: %lld of %lld "
+      "values differ", (long long) dy, (long long) n);
+  free (res);
+  free (want);
+  free (got);
+  free (v2);
 }
 
 static void
@@ -96,6 +143,7 @@ check_case (const CnnPgemm *pg, int64_t c, int64_t oc, int64_t h, int64_t w,
   cnn_winograd_output (&g, m, b, &act, 0, oc / 2, y);
   cnn_winograd_output (&g, m, b, &act, oc / 2, oc, y);
   CHECK_CLOSE (y, ref, (size_t) (oc * outsz), 0.0, 3e-6 * scale);
+  check_blocks (&g, x, v, m, b, &act);
   if (check_failed_count)
     fprintf (stderr, "  case c %lld oc %lld %lldx%lld pads %lld %lld %lld "
         "%lld act %d\n", (long long) c, (long long) oc, (long long) h,
