@@ -39,12 +39,14 @@
 /* Bytes of one packed B block (k block x tile): it stays in L2. */
 #define B_BUDGET ((int64_t) 320 << 10)
 
-/* Winograd is worth it with at least this many 2x2 tiles per image:
- * below, the per-run filter transform (16 x oc x c values) and the
- * input and output transforms cost more than the multiplications saved
- * (measured on ResNet layers: 56x56 and 28x28 gain, 14x14 loses); and with
- * at least this many input and output channels. */
-#define WINO_MIN_TILES 128
+/* Winograd is worth it with at least this many 2x2 tiles per image and
+ * at least WINO_MIN_CHANNELS input and output channels. With the filters
+ * transformed at load (cnn_conv_fast_pack), 14x14 and 13x13 outputs (49
+ * tiles) gain too (CPU time per run against a limit of 128 tiles:
+ * ResNet-18 0.92x, SqueezeNet 0.94x, ResNet-50 0.95x); 7x7 (16 tiles)
+ * loses (ResNet-18 1.07x: GEMMs 16 columns wide, under the 48-column
+ * micro-kernel). */
+#define WINO_MIN_TILES 40
 #define WINO_MIN_CHANNELS 16
 
 /* Bytes of V and M for one block of tiles (L2 is 1 MB per core on the
