@@ -10,11 +10,84 @@
  * 64-byte-aligned offset that overlaps no placed value alive at the same
  * time (greedy first fit). Op scratch is added per session after the
  * activations (cnn_graph_scratch_bytes).
+ *
+ * Concat without a copy: when nothing precedes the axis (batch 1 along
+ * channels), each input is a contiguous slice of the output. An input
+ * read by that Concat only (not a graph input or output, produced by a
+ * node other than a Concat, listed once) becomes a view of its slice: it
+ * gets no place of its own, its producer writes straight into the output,
+ * whose lifetime starts at the first such producer, and run_concat skips
+ * the slices already in place (ops/layout.c).
  */
 #include "graph.h"
 #include "ops/ops.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* A value living inside another one: view_of[v] = host value or -1. */
+typedef struct {
+  int *view_of;
+  int64_t *view_offset;  /* bytes from the host's start */
+} Views;
+
+static bool
+is_concat (const CnnNode *n)
+{
+  return !n->dead && n->op && strcmp (n->op->op_type, "Concat") == 0;
+}
+
+/* Readers of each value among live nodes, graph outputs counted. */
+static void
+count_readers (const CnnGraph *g, int *readers)
+{
+  memset (readers, 0, sizeof (int) * (size_t) g->n_values);
+  for (int i = 0; i < g->n_nodes; i++)
+    for (int k = 0; !g->nodes[i].dead && k < g->nodes[i].n_inputs; k++)
+      if (g->nodes[i].inputs[k] >= 0)
+        readers[g->nodes[i].inputs[k]]++;
+  for (int k = 0; k < g->n_outputs; k++)
+    readers[g->outputs[k]]++;
+}
+
+/* Marks the inputs of one Concat that can be views of its output. */
+static void
+concat_views (const CnnGraph *g, const CnnNode *n, const int *readers,
+    Views *vw)
+{
+  int out = n->outputs[0];
+  const CnnTensorInfo *oi = &g->values[out].info;
+  int axis = (int) cnn_node_attr_int (n, "axis", 0);
+  axis = axis < 0 ? axis + oi->rank : axis;
+  for (int d = 0; d < axis; d++)
+    if (oi->dims[d] != 1)
+      return;
+  int64_t offset = 0;
+  for (int k = 0; k < n->n_inputs; k++) {
+    int v = n->inputs[k];
+    const CnnValue *val = &g->values[v];
+    bool ok = val->kind == CNN_VALUE_ACT && !val->is_output
+        && readers[v] == 1 && val->producer >= 0
+        && !is_concat (&g->nodes[val->producer]);
+    if (ok) {
+      vw->view_of[v] = out;
+      vw->view_offset[v] = offset;
+    }
+    offset += (int64_t) cnn_numel (&val->info)
+        * (int64_t) cnn_dtype_size (val->info.dtype);
+  }
+}
+
+static void
+find_views (const CnnGraph *g, int *readers, Views *vw)
+{
+  for (int v = 0; v < g->n_values; v++)
+    vw->view_of[v] = -1;
+  count_readers (g, readers);
+  for (int i = 0; i < g->n_nodes; i++)
+    if (is_concat (&g->nodes[i]) && g->nodes[i].outputs[0] >= 0)
+      concat_views (g, &g->nodes[i], readers, vw);
+}
 
 typedef struct {
   int value;
@@ -34,7 +107,7 @@ by_size_desc (const void *a, const void *b)
 
 /* Collects run-time values and their lifetimes into items. */
 static int
-collect (CnnGraph *g, PlanItem *items)
+collect (CnnGraph *g, const Views *vw, PlanItem *items)
 {
   int *first = malloc (sizeof (int) * (size_t) g->n_values);
   int *last = malloc (sizeof (int) * (size_t) g->n_values);
@@ -68,10 +141,15 @@ collect (CnnGraph *g, PlanItem *items)
    * same input without rewriting it. */
   for (int k = 0; k < g->n_inputs; k++)
     last[g->inputs[k]] = g->n_nodes;
+  /* a host lives from the first write of any of its views */
+  for (int v = 0; v < g->n_values; v++)
+    if (vw->view_of[v] >= 0 && first[v] < first[vw->view_of[v]])
+      first[vw->view_of[v]] = first[v];
   int n = 0;
   for (int v = 0; v < g->n_values; v++) {
     const CnnValue *val = &g->values[v];
-    if (val->kind == CNN_VALUE_CONST || last[v] < -1 || first[v] > last[v])
+    if (val->kind == CNN_VALUE_CONST || last[v] < -1 || first[v] > last[v]
+        || vw->view_of[v] >= 0)
       continue;
     items[n].value = v;
     items[n].first = first[v];
@@ -116,30 +194,37 @@ first_fit (const PlanItem *items, int i, const PlanItem **conflicts)
 CnnStatus
 cnn_graph_plan (CnnGraph *g, uint64_t *arena_bytes_out, CnnDiag *d)
 {
-  PlanItem *items = malloc (sizeof (PlanItem) * (size_t) (g->n_values + 1));
-  const PlanItem **conflicts = malloc (sizeof (PlanItem *)
-      * (size_t) (g->n_values + 1));
-  if (!items || !conflicts) {
-    free (items);
-    free (conflicts);
-    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory planning");
+  size_t nv = (size_t) g->n_values + 1;
+  PlanItem *items = malloc (sizeof (PlanItem) * nv);
+  const PlanItem **conflicts = malloc (sizeof (PlanItem *) * nv);
+  int *readers = malloc (sizeof (int) * nv);
+  Views vw = { malloc (sizeof (int) * nv), malloc (sizeof (int64_t) * nv) };
+  int n = -1;
+  if (items && conflicts && readers && vw.view_of && vw.view_offset) {
+    find_views (g, readers, &vw);
+    n = collect (g, &vw, items);
   }
-  int n = collect (g, items);
-  if (n < 0) {
-    free (items);
-    free (conflicts);
-    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory planning");
-  }
-  qsort (items, (size_t) n, sizeof *items, by_size_desc);
   uint64_t total = 0;
-  for (int i = 0; i < n; i++) {
-    items[i].offset = first_fit (items, i, conflicts);
-    g->values[items[i].value].arena_offset = (int64_t) items[i].offset;
-    if (items[i].offset + items[i].bytes > total)
-      total = items[i].offset + items[i].bytes;
+  if (n >= 0) {
+    qsort (items, (size_t) n, sizeof *items, by_size_desc);
+    for (int i = 0; i < n; i++) {
+      items[i].offset = first_fit (items, i, conflicts);
+      g->values[items[i].value].arena_offset = (int64_t) items[i].offset;
+      if (items[i].offset + items[i].bytes > total)
+        total = items[i].offset + items[i].bytes;
+    }
+    for (int v = 0; v < g->n_values; v++)
+      if (vw.view_of[v] >= 0)
+        g->values[v].arena_offset = g->values[vw.view_of[v]].arena_offset
+            + vw.view_offset[v];
   }
   free (items);
   free (conflicts);
+  free (readers);
+  free (vw.view_of);
+  free (vw.view_offset);
+  if (n < 0)
+    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory planning");
   *arena_bytes_out = total;
   return CNN_OK;
 }
