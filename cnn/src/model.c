@@ -87,11 +87,13 @@ build (CnnModel *m, const CnnModelOptions *opts, CnnDiag *d)
   return CNN_OK;
 }
 
-/* Builds a model from ONNX bytes. owned: bytes to free as soon as they are
- * parsed (file loads), or NULL when the caller keeps them. */
+/* Builds a model from ONNX bytes: the caller's (file NULL) or a model
+ * file's (cnn_onnx_load_graph_file drops the pages of a mapping as it
+ * reads them, so the weights are held once while loading). */
 static CnnStatus
-load_bytes (const void *bytes, size_t size, void *owned, const char *dir,
-    const CnnModelOptions *opts, CnnModel **model_out, CnnError *err)
+load_bytes (const void *bytes, size_t size, const CnnFileBytes *file,
+    const char *dir, const CnnModelOptions *opts, CnnModel **model_out,
+    CnnError *err)
 {
   CnnDiag d;
   cnn_diag_reset (&d);
@@ -103,13 +105,12 @@ load_bytes (const void *bytes, size_t size, void *owned, const char *dir,
   CnnModel *m = calloc (1, sizeof *m);
   CnnStatus st;
   if (!m) {
-    free (owned);
     st = cnn_fail (&d, CNN_ERR_NO_MEMORY, "out of memory");
   } else {
     atomic_init (&m->refcount, 1);
     cnn_graph_init (&m->graph);
-    st = owned
-        ? cnn_onnx_load_graph_take (owned, size, dir, opts, &m->graph, &d)
+    st = file
+        ? cnn_onnx_load_graph_file (file, dir, opts, &m->graph, &d)
         : cnn_onnx_load_graph (bytes, size, dir, opts, &m->graph, &d);
     if (st == CNN_OK)
       st = build (m, opts, &d);
@@ -154,23 +155,23 @@ cnn_model_load_file (const char *path, const CnnModelOptions *opts,
     return d.status;
   }
   *model_out = NULL;
-  void *buf = NULL;
-  size_t size = 0;
+  CnnFileBytes file;
   uint64_t max = opts ? opts->max_memory_bytes : DEFAULT_MAX_MEMORY;
   char dir[PATH_MAX];
-  CnnStatus st = cnn_read_file (path, max, &buf, &size, &d);
+  CnnStatus st = cnn_file_bytes_open (path, max, &file, &d);
   if (st == CNN_OK && !realpath (path, dir))
     st = cnn_fail (&d, CNN_ERR_IO, "cannot resolve '%s': %s", path,
         strerror (errno));
   if (st != CNN_OK) {
-    free (buf);
+    cnn_file_bytes_close (&file);
     cnn_diag_to_error (&d, err);
     return st;
   }
   char *slash = strrchr (dir, '/');
   if (slash)
     slash[slash == dir ? 1 : 0] = '\0';
-  st = load_bytes (buf, size, buf, dir, opts, model_out, err);
+  st = load_bytes (NULL, 0, &file, dir, opts, model_out, err);
+  cnn_file_bytes_close (&file);
   if (st != CNN_OK && err) {
     char msg[CNN_ERROR_MAX];
     snprintf (msg, sizeof msg, "%.200s: %.300s", path, err->message);

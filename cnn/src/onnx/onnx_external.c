@@ -8,7 +8,9 @@
  * '..' component, and its resolved real path (symlinks followed) must stay
  * inside the resolved model folder. The byte range is checked against the
  * file size and the size the tensor's dims need before the caller allocates
- * anything. cnn_read_file() reads whole regular files (models, .pb).
+ * anything. cnn_read_file() reads whole regular files (.pb tensors);
+ * cnn_file_bytes_open() maps model files read-only, so that the loader can
+ * drop their pages as it copies the weights (cnn_release_pages).
  */
 #include "onnx_tensor.h"
 #include "onnx_load.h"
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,16 +44,15 @@ read_range (int fd, void *dst, uint64_t len, uint64_t offset)
   return true;
 }
 
-CnnStatus
-cnn_read_file (const char *path, uint64_t max_bytes, void **data_out,
+/* Opens path, which must be a regular file of at most max_bytes bytes
+ * (0 = no limit) whose size fits in memory. */
+static CnnStatus
+open_regular (const char *path, uint64_t max_bytes, int *fd_out,
     size_t *size_out, CnnDiag *d)
 {
   struct stat st;
-  int fd;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
 
-  *data_out = NULL;
-  *size_out = 0;
-  fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return cnn_fail (d, CNN_ERR_IO, "cannot open '%s': %s", path,
         strerror (errno));
@@ -65,22 +67,103 @@ cnn_read_file (const char *path, uint64_t max_bytes, void **data_out,
         "more than the limit of %llu)", path, (long long) st.st_size,
         (unsigned long long) max_bytes);
   }
-  uint8_t *buf = malloc ((size_t) st.st_size + 1);
-  if (!buf) {
-    close (fd);
-    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory reading '%s'",
-        path);
-  }
-  if (!read_range (fd, buf, (uint64_t) st.st_size, 0)) {
-    free (buf);
-    close (fd);
-    return cnn_fail (d, CNN_ERR_IO, "cannot read '%s'", path);
-  }
-  close (fd);
-  buf[st.st_size] = '\0';
-  *data_out = buf;
+  *fd_out = fd;
   *size_out = (size_t) st.st_size;
   return CNN_OK;
+}
+
+/* Reads the size bytes of fd into a malloc'd, NUL-terminated buffer. */
+static CnnStatus
+read_whole (int fd, size_t size, const char *path, void **data_out,
+    CnnDiag *d)
+{
+  uint8_t *buf = malloc (size + 1);
+  if (!buf)
+    return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory reading '%s'",
+        path);
+  if (!read_range (fd, buf, (uint64_t) size, 0)) {
+    free (buf);
+    return cnn_fail (d, CNN_ERR_IO, "cannot read '%s'", path);
+  }
+  buf[size] = '\0';
+  *data_out = buf;
+  return CNN_OK;
+}
+
+CnnStatus
+cnn_read_file (const char *path, uint64_t max_bytes, void **data_out,
+    size_t *size_out, CnnDiag *d)
+{
+  int fd = -1;
+  size_t size = 0;
+
+  *data_out = NULL;
+  *size_out = 0;
+  CnnStatus st = open_regular (path, max_bytes, &fd, &size, d);
+  if (st != CNN_OK)
+    return st;
+  st = read_whole (fd, size, path, data_out, d);
+  close (fd);
+  if (st == CNN_OK)
+    *size_out = size;
+  return st;
+}
+
+CnnStatus
+cnn_file_bytes_open (const char *path, uint64_t max_bytes, CnnFileBytes *out,
+    CnnDiag *d)
+{
+  int fd = -1;
+  size_t size = 0;
+  void *buf = NULL;
+
+  memset (out, 0, sizeof *out);
+  out->data = "";
+  CnnStatus st = open_regular (path, max_bytes, &fd, &size, d);
+  if (st != CNN_OK || size == 0) {    /* mmap refuses an empty range */
+    if (st == CNN_OK)
+      close (fd);
+    return st;
+  }
+  void *map = mmap (NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map != MAP_FAILED) {
+    out->data = out->owned = map;
+    out->mapped = true;
+  } else {                      /* e.g. a file system without mmap */
+    st = read_whole (fd, size, path, &buf, d);
+    out->data = out->owned = buf;
+  }
+  close (fd);
+  if (st == CNN_OK)
+    out->size = size;
+  else
+    out->data = "";
+  return st;
+}
+
+void
+cnn_file_bytes_close (CnnFileBytes *f)
+{
+  if (f->mapped)
+    munmap (f->owned, f->size);
+  else
+    free (f->owned);
+  memset (f, 0, sizeof *f);
+  f->data = "";
+}
+
+void
+cnn_release_pages (const void *p, size_t len)
+{
+  long page = sysconf (_SC_PAGESIZE);
+  uintptr_t mask = (uintptr_t) (page > 0 ? page : 4096) - 1;
+  uintptr_t start = (uintptr_t) p & ~mask;
+  uintptr_t end = ((uintptr_t) p + len + mask) & ~mask;
+
+  /* the mapping covers whole pages, so rounding out stays inside it; its
+   * pages are unmodified file pages, so dropping them loses nothing */
+  if (len > 0)
+    (void) madvise ((void *) start, end - start, MADV_DONTNEED);
 }
 
 /* Strict decimal parse of a non-negative integer. */

@@ -4,10 +4,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The only door from the ONNX file format into the core: protobuf types
- * stay behind it (onnx_model.c, onnx_tensor.c). cnn_onnx_load_graph()
- * validates everything it copies (versions, tensor sizes before any
- * allocation, external-data paths, names) and builds the IR in file order;
- * sorting, shape inference and folding are the graph passes' job.
+ * stay behind it (onnx_model.c, onnx_tensor.c, onnx_strip.c).
+ * cnn_onnx_load_graph() validates everything it copies (versions, tensor
+ * sizes before any allocation, external-data paths, names) and builds the
+ * IR in file order; sorting, shape inference and folding are the graph
+ * passes' job. The weights are held once while loading: protobuf-c
+ * unpacks the model without the initializers' raw_data, which are
+ * converted straight from the model bytes.
  */
 #ifndef CNN_ONNX_LOAD_H
 #define CNN_ONNX_LOAD_H
@@ -47,10 +50,30 @@ CnnStatus cnn_onnx_load_graph (const void *bytes, size_t size,
     const char *model_dir, const CnnModelOptions *opts, CnnGraph *g,
     CnnDiag *d);
 
-/* The same, taking ownership of bytes (malloc'd): they are freed right
- * after parsing, whatever the outcome, which lowers the peak memory of a
- * load from a file. */
-CnnStatus cnn_onnx_load_graph_take (void *bytes, size_t size,
+/* A whole regular file in memory: mapped read-only (MAP_PRIVATE), or read
+ * into a malloc'd buffer where the file cannot be mapped. */
+typedef struct {
+  const void *data;     /* size bytes; never NULL ("" for an empty file) */
+  size_t size;
+  bool mapped;          /* data is the mapping: its pages may be dropped */
+  void *owned;          /* the mapping or the buffer; NULL if none */
+} CnnFileBytes;
+
+/* Opens path like cnn_read_file (same checks, limit and messages) and maps
+ * it. Release with cnn_file_bytes_close (safe on a failed open). */
+CnnStatus cnn_file_bytes_open (const char *path, uint64_t max_bytes,
+    CnnFileBytes *out, CnnDiag *d);
+void cnn_file_bytes_close (CnnFileBytes *f);
+/* Drops the pages of a read-only file mapping that hold [p, p + len)
+ * (MADV_DONTNEED, rounded out to whole pages): they leave the resident set
+ * and are read back from the file if touched again. Only for mappings. */
+void cnn_release_pages (const void *p, size_t len);
+
+/* cnn_onnx_load_graph for a model file's bytes. A mapping is read once:
+ * the pages of the metadata are dropped after the walk that strips the
+ * weights out of it, those of every weight as soon as it is copied, so
+ * the load holds the weights only once. */
+CnnStatus cnn_onnx_load_graph_file (const CnnFileBytes *file,
     const char *model_dir, const CnnModelOptions *opts, CnnGraph *g,
     CnnDiag *d);
 

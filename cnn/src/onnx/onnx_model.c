@@ -5,8 +5,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Order of the build (cnn_onnx_load_graph):
- *   1. parse, check IR version and default-domain opset, copy metadata;
- *   2. initializers become CNN_VALUE_CONST values (onnx_tensor.c converts);
+ *   1. parse (without the initializers' raw_data payloads, onnx_strip.c),
+ *      check IR version and default-domain opset, copy metadata;
+ *   2. initializers become CNN_VALUE_CONST values (onnx_tensor.c converts,
+ *      payloads straight from the model bytes);
  *   3. graph inputs that are not initializers become CNN_VALUE_INPUT with
  *      their declared type (symbolic dims = opts->default_dim);
  *   4. opts->bindings fix shapes or turn inputs into constants;
@@ -148,7 +150,7 @@ add_initializers (CnnOnnxBuild *b, const Onnx__GraphProto *gp)
       return cnn_fail (b->d, CNN_ERR_INVALID_MODEL,
           "initializer '%s' is defined twice", name);
     snprintf (what, sizeof what, "initializer '%.128s'", name);
-    CnnStatus st = cnn_onnx_tensor_convert (tp, &b->data, what, &info,
+    CnnStatus st = cnn_onnx_initializer_convert (tp, &b->data, what, &info,
         &data, b->d);
     if (st != CNN_OK)
       return st;
@@ -444,48 +446,54 @@ build_graph (CnnOnnxBuild *b, const Onnx__ModelProto *mp,
   return st;
 }
 
-/* Unpacks the protobuf; owned (may be NULL) is freed as soon as protobuf-c
- * has copied what it needs, so the file's bytes and the parsed weights are
- * not both held for the rest of the load. */
+/* Unpacks the model without the payloads of its initializers' raw_data
+ * (onnx_strip.c): protobuf-c copies only the metadata, and the payloads
+ * are converted from the model bytes when the initializers are added. */
 static Onnx__ModelProto *
-unpack_model (const void *bytes, size_t size, void *owned, CnnDiag *d)
+unpack_model (const void *bytes, size_t size, bool mapped,
+    CnnOnnxStripped *stripped, CnnDiag *d)
 {
   Onnx__ModelProto *mp = NULL;
-  if (cnn_onnx_check_nesting (bytes, size, d) == CNN_OK) {
-    mp = onnx__model_proto__unpack (NULL, size, bytes);
-    if (!mp)
-      cnn_fail (d, CNN_ERR_PARSE, "not a valid ONNX model (protobuf parse "
-          "failed: truncated or not an ONNX file)");
-  }
-  free (owned);
+
+  if (cnn_onnx_check_nesting (bytes, size, d) != CNN_OK
+      || cnn_onnx_strip (bytes, size, stripped, d) != CNN_OK)
+    return NULL;
+  stripped->release = mapped;
+  if (mapped)           /* the walk touched metadata pages only */
+    cnn_release_pages (bytes, size);
+  mp = onnx__model_proto__unpack (NULL, stripped->size, stripped->bytes);
+  cnn_onnx_strip_free_bytes (stripped);
+  if (!mp)
+    cnn_fail (d, CNN_ERR_PARSE, "not a valid ONNX model (protobuf parse "
+        "failed: truncated or not an ONNX file)");
   return mp;
 }
 
 static CnnStatus
-load_graph (const void *bytes, size_t size, void *owned,
+load_graph (const void *bytes, size_t size, bool mapped,
     const char *model_dir, const CnnModelOptions *opts, CnnGraph *g,
     CnnDiag *d)
 {
   CnnModelOptions defaults = { .default_dim = 1 };
   CnnOnnxBuild b = { .g = g, .d = d };
+  CnnOnnxStripped stripped = { 0 };
   Onnx__ModelProto *mp;
   CnnStatus st;
 
   if (!opts)
     opts = &defaults;
-  if (!g || (!bytes && size)) {
-    free (owned);
+  if (!g || (!bytes && size))
     return cnn_fail (d, CNN_ERR_ARGUMENT, "NULL model bytes or graph");
-  }
-  if (opts->default_dim < 0 || (opts->n_bindings && !opts->bindings)) {
-    free (owned);
+  if (opts->default_dim < 0 || (opts->n_bindings && !opts->bindings))
     return cnn_fail (d, CNN_ERR_ARGUMENT, "invalid model options");
-  }
   cnn_graph_init (g);
   b.data.model_dir = model_dir;
   b.data.limit = opts->max_memory_bytes;
-  if (!(mp = unpack_model (bytes, size, owned, d)))
+  b.data.stripped = &stripped;
+  if (!(mp = unpack_model (bytes ? bytes : "", size, mapped, &stripped, d))) {
+    cnn_onnx_strip_clear (&stripped);
     return d->status;
+  }
   st = check_versions (mp, g, d);
   if (st == CNN_OK)
     st = copy_meta (mp, g, d);
@@ -493,6 +501,7 @@ load_graph (const void *bytes, size_t size, void *owned,
     st = build_graph (&b, mp, opts);
   cnn_name_map_free (&b.names);
   onnx__model_proto__free_unpacked (mp, NULL);
+  cnn_onnx_strip_clear (&stripped);
   if (st != CNN_OK)
     cnn_graph_clear (g);
   return st;
@@ -502,20 +511,24 @@ CnnStatus
 cnn_onnx_load_graph (const void *bytes, size_t size, const char *model_dir,
     const CnnModelOptions *opts, CnnGraph *g, CnnDiag *d)
 {
-  return load_graph (bytes, size, NULL, model_dir, opts, g, d);
+  return load_graph (bytes, size, false, model_dir, opts, g, d);
 }
 
 CnnStatus
-cnn_onnx_load_graph_take (void *bytes, size_t size, const char *model_dir,
+cnn_onnx_load_graph_file (const CnnFileBytes *file, const char *model_dir,
     const CnnModelOptions *opts, CnnGraph *g, CnnDiag *d)
 {
-  return load_graph (bytes, size, bytes, model_dir, opts, g, d);
+  if (!file)
+    return cnn_fail (d, CNN_ERR_ARGUMENT, "NULL model bytes or graph");
+  return load_graph (file->data, file->size, file->mapped, model_dir, opts,
+      g, d);
 }
 
 CnnStatus
 cnn_onnx_list_inputs (const void *bytes, size_t size,
     CnnOnnxInputDecl **decls_out, size_t *n_out, CnnDiag *d)
 {
+  CnnOnnxStripped stripped;
   Onnx__ModelProto *mp;
   CnnOnnxInputDecl *out;
   size_t n = 0;
@@ -525,7 +538,12 @@ cnn_onnx_list_inputs (const void *bytes, size_t size,
   *n_out = 0;
   if ((st = cnn_onnx_check_nesting (bytes, size, d)) != CNN_OK)
     return st;
-  mp = onnx__model_proto__unpack (NULL, size, bytes);
+  /* only names and types are needed: unpack without the weights */
+  if ((st = cnn_onnx_strip (bytes, size, &stripped, d)) != CNN_OK)
+    return st == CNN_ERR_PARSE ? cnn_fail (d, CNN_ERR_PARSE,
+        "not a valid ONNX model (protobuf parse failed)") : st;
+  mp = onnx__model_proto__unpack (NULL, stripped.size, stripped.bytes);
+  cnn_onnx_strip_clear (&stripped);
   if (!mp)
     return cnn_fail (d, CNN_ERR_PARSE,
         "not a valid ONNX model (protobuf parse failed)");

@@ -8,8 +8,11 @@
  * float32, integer types int64 (see onnx_tensor.h). Every size is checked
  * against the dims before a byte is allocated; data in raw_data and in
  * external files is little-endian as ONNX specifies, and is decoded
- * portably. Writing (cnn_tensor_save_pb) emits dims, data_type, name and
- * raw_data for float32 and int64 tensors.
+ * portably. The top-level initializers of a model are unpacked without
+ * their raw_data (onnx_strip.c): their payloads are converted straight
+ * from the model bytes, and from a file mapping the pages read are
+ * dropped as they are copied. Writing (cnn_tensor_save_pb) emits dims,
+ * data_type, name and raw_data for float32 and int64 tensors.
  */
 #include "onnx_tensor.h"
 #include "onnx_load.h"
@@ -271,28 +274,38 @@ tensor_header (const Onnx__TensorProto *tp, const char *what,
   return CNN_OK;
 }
 
+/* The raw_data of a tensor: its own field, or the payload in the model
+ * bytes that a stripped initializer's reference stands for. */
+typedef struct {
+  const uint8_t *data;
+  size_t len;
+  bool present;
+  bool stripped;        /* data lies in the model bytes (never stolen) */
+  bool release;         /* ... which are a file mapping */
+} RawData;
+
 /* Checks that the data source of tp holds exactly numel elements. */
 static CnnStatus
-check_source (const Onnx__TensorProto *tp, const char *what, int64_t numel,
-    uint64_t src_bytes, CnnDiag *d)
+check_source (const Onnx__TensorProto *tp, const RawData *raw,
+    const char *what, int64_t numel, uint64_t src_bytes, CnnDiag *d)
 {
   int32_t t = tp->data_type;
   size_t typed = typed_count (tp, t);
   bool external = tp->has_data_location
       && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
 
-  if (external && (tp->has_raw_data || typed > 0))
+  if (external && (raw->present || typed > 0))
     return cnn_fail (d, CNN_ERR_INVALID_MODEL,
         "%s is marked external but also holds data", what);
-  if (tp->has_raw_data && typed > 0)
+  if (raw->present && typed > 0)
     return cnn_fail (d, CNN_ERR_INVALID_MODEL,
         "%s has both raw_data and typed data", what);
-  if (tp->has_raw_data && (uint64_t) tp->raw_data.len != src_bytes)
+  if (raw->present && (uint64_t) raw->len != src_bytes)
     return cnn_fail (d, CNN_ERR_INVALID_MODEL,
         "%s: raw_data has %zu bytes but %lld %s elements need %llu", what,
-        tp->raw_data.len, (long long) numel, cnn_onnx_type_name (t),
+        raw->len, (long long) numel, cnn_onnx_type_name (t),
         (unsigned long long) src_bytes);
-  if (!external && !tp->has_raw_data && (uint64_t) typed != (uint64_t) numel)
+  if (!external && !raw->present && (uint64_t) typed != (uint64_t) numel)
     return cnn_fail (d, CNN_ERR_INVALID_MODEL,
         "%s holds %zu values but its dimensions need %lld", what, typed,
         (long long) numel);
@@ -334,13 +347,13 @@ check_budget (CnnOnnxDataCtx *ctx, uint64_t bytes, const char *what,
 /* Takes over tp's raw_data buffer when it already is the core's layout
  * (float32 or int64, little-endian host, aligned); NULL otherwise. */
 static void *
-steal_raw_data (Onnx__TensorProto *tp, int64_t out_bytes)
+steal_raw_data (Onnx__TensorProto *tp, const RawData *raw, int64_t out_bytes)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   bool same_layout = tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
       || tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
   void *p = tp->raw_data.data;
-  if (!tp->has_raw_data || !same_layout || !p || out_bytes <= 0
+  if (!raw->present || raw->stripped || !same_layout || !p || out_bytes <= 0
       || (uint64_t) tp->raw_data.len != (uint64_t) out_bytes
       || ((uintptr_t) p % 8) != 0)
     return NULL;
@@ -350,20 +363,77 @@ steal_raw_data (Onnx__TensorProto *tp, int64_t out_bytes)
   return p;
 #else
   (void) tp;
+  (void) raw;
   (void) out_bytes;
   return NULL;
 #endif
 }
 
-CnnStatus
-cnn_onnx_tensor_convert (Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
-    const char *what, CnnTensorInfo *info_out, void **data_out, CnnDiag *d)
+/* Pages of a mapped payload are dropped after every RELEASE_CHUNK bytes. */
+#define RELEASE_CHUNK ((size_t) 4 << 20)
+
+/* Decodes the n elements of raw into dst; from a file mapping, chunk by
+ * chunk, dropping the pages read so they never add up in the resident
+ * set. */
+static void
+convert_raw (int32_t t, const RawData *raw, size_t n, void *dst)
+{
+  size_t es = onnx_elem_size (t);
+  size_t cs = cnn_dtype_size (cnn_onnx_core_dtype (t));
+  size_t step = RELEASE_CHUNK / es;
+
+  if (!raw->release) {
+    convert_le (t, raw->data, n, dst);
+    return;
+  }
+  for (size_t i = 0; i < n; i += step) {
+    size_t m = n - i < step ? n - i : step;
+    convert_le (t, raw->data + i * es, m, (uint8_t *) dst + i * cs);
+    cnn_release_pages (raw->data + i * es, m * es);
+  }
+}
+
+/* Allocates the core buffer and fills it from raw, external data (ext
+ * open) or typed data. */
+static CnnStatus
+fill_tensor (Onnx__TensorProto *tp, const RawData *raw,
+    CnnOnnxExternal *ext, int64_t numel, int64_t out_bytes,
+    const char *what, void **data_out, CnnDiag *d)
+{
+  CnnStatus st = CNN_OK;
+  void *stolen = ext->fd >= 0 ? NULL : steal_raw_data (tp, raw, out_bytes);
+  void *data = stolen ? stolen : malloc (out_bytes ? (size_t) out_bytes : 1);
+
+  if (!data) {
+    cnn_onnx_external_close (ext);
+    return cnn_fail (d, CNN_ERR_NO_MEMORY,
+        "%s: out of memory for %lld bytes", what, (long long) out_bytes);
+  }
+  if (stolen)
+    st = CNN_OK;
+  else if (ext->fd >= 0)
+    st = fill_external (ext, tp->data_type, (size_t) numel, data, what, d);
+  else if (raw->present)
+    convert_raw (tp->data_type, raw, (size_t) numel, data);
+  else
+    convert_typed (tp, tp->data_type, (size_t) numel, data);
+  if (st != CNN_OK) {
+    free (data);
+    return st;
+  }
+  *data_out = data;
+  return CNN_OK;
+}
+
+static CnnStatus
+convert_tensor (Onnx__TensorProto *tp, const RawData *raw,
+    CnnOnnxDataCtx *ctx, const char *what, CnnTensorInfo *info_out,
+    void **data_out, CnnDiag *d)
 {
   CnnOnnxExternal ext = { -1, 0, 0 };
   CnnTensorInfo info;
   int64_t numel = 0, out_bytes, src_bytes;
   CnnStatus st;
-  void *data;
 
   *data_out = NULL;
   st = tensor_header (tp, what, &info, &numel, d);
@@ -374,7 +444,7 @@ cnn_onnx_tensor_convert (Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
       || cnn_mul_overflows (numel, (int64_t) onnx_elem_size (tp->data_type),
           &src_bytes))
     return cnn_fail (d, CNN_ERR_INVALID_MODEL, "%s is too large", what);
-  st = check_source (tp, what, numel, (uint64_t) src_bytes, d);
+  st = check_source (tp, raw, what, numel, (uint64_t) src_bytes, d);
   if (st == CNN_OK)
     st = check_budget (ctx, (uint64_t) out_bytes, what, d);
   if (st != CNN_OK)
@@ -392,30 +462,42 @@ cnn_onnx_tensor_convert (Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
     if (st != CNN_OK)
       return st;
   }
-
-  void *stolen = external ? NULL : steal_raw_data (tp, out_bytes);
-  data = stolen ? stolen : malloc (out_bytes ? (size_t) out_bytes : 1);
-  if (!data) {
-    cnn_onnx_external_close (&ext);
-    return cnn_fail (d, CNN_ERR_NO_MEMORY,
-        "%s: out of memory for %lld bytes", what, (long long) out_bytes);
-  }
-  if (stolen)
-    st = CNN_OK;
-  else if (external)
-    st = fill_external (&ext, tp->data_type, (size_t) numel, data, what, d);
-  else if (tp->has_raw_data)
-    convert_le (tp->data_type, tp->raw_data.data, (size_t) numel, data);
-  else
-    convert_typed (tp, tp->data_type, (size_t) numel, data);
-  if (st != CNN_OK) {
-    free (data);
+  st = fill_tensor (tp, raw, &ext, numel, out_bytes, what, data_out, d);
+  if (st != CNN_OK)
     return st;
-  }
   ctx->used += (uint64_t) out_bytes;
   *info_out = info;
-  *data_out = data;
   return CNN_OK;
+}
+
+CnnStatus
+cnn_onnx_tensor_convert (Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
+    const char *what, CnnTensorInfo *info_out, void **data_out, CnnDiag *d)
+{
+  RawData raw = {
+    .data = tp->raw_data.data,
+    .len = tp->raw_data.len,
+    .present = tp->has_raw_data,
+  };
+  return convert_tensor (tp, &raw, ctx, what, info_out, data_out, d);
+}
+
+CnnStatus
+cnn_onnx_initializer_convert (Onnx__TensorProto *tp, CnnOnnxDataCtx *ctx,
+    const char *what, CnnTensorInfo *info_out, void **data_out, CnnDiag *d)
+{
+  const CnnOnnxStripped *s = ctx->stripped;
+  RawData raw = { .present = tp->has_raw_data };
+
+  if (!s || !tp->has_raw_data)
+    return cnn_onnx_tensor_convert (tp, ctx, what, info_out, data_out, d);
+  *data_out = NULL;
+  if (!cnn_onnx_strip_lookup (s, &tp->raw_data, &raw.data, &raw.len))
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL,
+        "%s: raw_data cannot be located in the model", what);
+  raw.stripped = true;
+  raw.release = s->release;
+  return convert_tensor (tp, &raw, ctx, what, info_out, data_out, d);
 }
 
 CnnStatus

@@ -26,11 +26,50 @@ enum {
   CNN_ONNX_DOUBLE = 11,
 };
 
+/* ---- initializer payloads kept out of protobuf-c (onnx_strip.c) ------- */
+
+/* Where one raw_data payload lies in the original model bytes. */
+typedef struct {
+  size_t offset;
+  size_t length;
+} CnnOnnxSpan;
+
+/* A model whose top-level initializers' raw_data payloads were replaced by
+ * references (see onnx_strip.c): bytes/size unpack with protobuf-c like the
+ * original, but small; base holds the payloads and must outlive the
+ * conversion of the initializers. */
+typedef struct {
+  uint8_t *bytes;         /* stripped model, malloc'd (freed after unpack) */
+  size_t size;
+  const uint8_t *base;    /* the original model bytes */
+  CnnOnnxSpan *spans;     /* payload n of the references */
+  size_t n_spans;
+  bool release;           /* base is a file mapping: drop pages once read */
+} CnnOnnxStripped;
+
+/* Builds out from the model bytes [bytes, bytes + size). Broken framing
+ * (anything protobuf-c would refuse in the parts walked) is CNN_ERR_PARSE;
+ * nothing outside the bytes is read. On failure out is empty. */
+CnnStatus cnn_onnx_strip (const void *bytes, size_t size,
+    CnnOnnxStripped *out, CnnDiag *d);
+/* Frees the stripped bytes only (once protobuf-c has unpacked them). */
+void cnn_onnx_strip_free_bytes (CnnOnnxStripped *s);
+/* Frees everything (safe on an empty or cleared struct). */
+void cnn_onnx_strip_clear (CnnOnnxStripped *s);
+/* The payload that the reference in raw_data (an initializer's field as
+ * unpacked from s->bytes) stands for; false if it is no valid reference. */
+bool cnn_onnx_strip_lookup (const CnnOnnxStripped *s,
+    const ProtobufCBinaryData *raw_data, const uint8_t **data_out,
+    size_t *len_out);
+
 /* Where tensor data may come from and how much of it is allowed. */
 typedef struct {
   const char *model_dir;  /* external data folder; NULL = refused */
   uint64_t limit;         /* max total converted bytes; 0 = no limit */
   uint64_t used;          /* converted bytes so far (updated) */
+  /* set while loading a stripped model: top-level initializers' raw_data
+   * are references into it (cnn_onnx_initializer_convert) */
+  const CnnOnnxStripped *stripped;
 } CnnOnnxDataCtx;
 
 /* Converts one TensorProto. what names it in messages ("initializer 'w'").
@@ -39,6 +78,15 @@ typedef struct {
  * little-endian host is taken over instead of copied (tp->raw_data is
  * cleared), so a model's weights are not held twice while loading. */
 CnnStatus cnn_onnx_tensor_convert (Onnx__TensorProto *tp,
+    CnnOnnxDataCtx *ctx, const char *what, CnnTensorInfo *info_out,
+    void **data_out, CnnDiag *d);
+
+/* The same for an initializer of the top-level graph. With ctx->stripped
+ * set, its raw_data is a reference and the bytes are converted from the
+ * original model bytes (same checks and messages, with the payload's
+ * real length); for a file mapping the pages read are dropped as they are
+ * copied, so they never add up in the resident set. */
+CnnStatus cnn_onnx_initializer_convert (Onnx__TensorProto *tp,
     CnnOnnxDataCtx *ctx, const char *what, CnnTensorInfo *info_out,
     void **data_out, CnnDiag *d);
 
