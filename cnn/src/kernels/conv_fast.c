@@ -112,7 +112,10 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
     tile = budget_tile (f, rows, positions, tiles < 1 ? 1 : tiles);
   }
   f->tile = tile;
-  f->shared_b = tile == positions && f->mblock < ocg;
+  /* a 1x1 convolution reads B in place (cnn_pgemm_rows_b): nothing to
+   * share */
+  bool in_place = f->one && cnn_pgemm_lda (positions) == positions;
+  f->shared_b = tile == positions && f->mblock < ocg && !in_place;
   /* the channel blocks of a multi-thread pool */
   f->mblock_par = f->mblock;
   int64_t items = outer * tiles * parts;
@@ -122,7 +125,7 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
     more = more < ocg / (2 * mr) ? more : ocg / (2 * mr);
     f->mblock_par = round_up ((ocg + more - 1) / more, mr);
   }
-  f->shared_b_par = tile == positions && f->mblock_par < ocg;
+  f->shared_b_par = tile == positions && f->mblock_par < ocg && !in_place;
 }
 
 static bool
@@ -293,8 +296,11 @@ gemm_block (const Job *j, const PackCtx *pc, int64_t plane0, int64_t m0,
   int64_t off = (plane0 + m0) * positions + p0;
   const float *w = j->f->packed ? j->f->packed : j->io.w;
   int64_t ldw = j->f->packed ? j->f->ldw : rows;
+  CnnPgemmRows x_rows = { pc ? pc->x : NULL, positions };
+  CnnPgemmPackB pack = pc ? (pc->one ? cnn_pgemm_rows_b : pack_b) : NULL;
+  void *ctx = pc && pc->one ? (void *) &x_rows : (void *) pc;
   cnn_pgemm_block (&j->f->pg, mlen, rows, w + oc0 * ldw, ldw,
-      pc ? pack_b : NULL, (void *) pc, p0, len, j->io.y + off, positions,
+      pack, ctx, p0, len, j->io.y + off, positions,
       j->io.bias ? j->io.bias + oc0 : NULL,
       j->io.res ? j->io.res + off : NULL, positions, j->io.act, bbuf, abuf);
 }
@@ -394,20 +400,6 @@ wino_output_chunk (void *ctx, int64_t begin, int64_t end, int thread)
       begin, end, &sp, j->io.y);
 }
 
-/* A plain row-major B (rows ld floats apart): V_e. */
-typedef struct {
-  const float *b;
-  int64_t ld;
-} RowsSrc;
-
-static void
-pack_rows (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
-    float *dst)
-{
-  const RowsSrc *rs = ctx;
-  cnn_pack_rows_panels (rs->b, rs->ld, k0, kc, p0, len, nr, dst);
-}
-
 /* GEMM items (element e, tile t): M_e = U_e x V_e. */
 static void
 wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
@@ -421,9 +413,10 @@ wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   for (int64_t i = begin; i < end; i++) {
     int64_t e = i / j->tiles, p0 = i % j->tiles * tile;
     int64_t len = tiles - p0 < tile ? tiles - p0 : tile;
-    RowsSrc src = { j->v + e * (f->wino_v / CNN_WINO_E), tiles };
+    CnnPgemmRows src = { j->v + e * (f->wino_v / CNN_WINO_E), tiles };
     cnn_pgemm_block (&f->pg, g->oc, g->c,
-        j->u + e * (f->wino_u / CNN_WINO_E), g->c, pack_rows, &src, p0, len,
+        j->u + e * (f->wino_u / CNN_WINO_E), g->c, cnn_pgemm_rows_b, &src,
+        p0, len,
         j->m + e * (f->wino_m / CNN_WINO_E) + p0, tiles, NULL, NULL, tiles,
         NULL, bbuf, abuf);
   }
@@ -449,9 +442,10 @@ wino_block_chunk (void *ctx, int64_t begin, int64_t end, int thread)
       sm };
     cnn_winograd_input_span (g, j->io.x, 0, g->c, &in, v);
     for (int e = 0; e < CNN_WINO_E; e++) {
-      RowsSrc src = { v + e * sv, blk };
+      CnnPgemmRows src = { v + e * sv, blk };
       cnn_pgemm_block (&f->pg, g->oc, g->c, j->u + e * (f->wino_u /
-              CNN_WINO_E), g->c, pack_rows, &src, 0, len, m + e * sm, blk,
+              CNN_WINO_E), g->c, cnn_pgemm_rows_b, &src, 0, len, m + e * sm,
+          blk,
           NULL, NULL, blk, NULL, bbuf, abuf);
     }
     cnn_winograd_output_span (g, m, j->io.bias, j->io.act, j->io.res, 0,

@@ -12,6 +12,7 @@
  * allocates.
  */
 #include "pgemm.h"
+#include "im2col.h"
 
 #include <string.h>
 
@@ -78,15 +79,23 @@ cnn_pgemm_a_floats (const CnnPgemm *pg)
   return (pg->mr + CNN_PGEMM_DOT_MAX) * slice_stride (CNN_PGEMM_KC);
 }
 
-/* Copies the nt columns of the last panel (kc rows of nr floats) into bt,
- * column j at bt + j * ldbt. */
+/* Copies nt columns (kc rows, ldb floats apart) into bt, column j at
+ * bt + j * ldbt. */
 static void
-transpose_tail (const float *panel, int64_t kc, int nr, int nt, float *bt,
+transpose_tail (const float *b, int64_t kc, int64_t ldb, int nt, float *bt,
     int64_t ldbt)
 {
   for (int j = 0; j < nt; j++)
     for (int64_t p = 0; p < kc; p++)
-      bt[j * ldbt + p] = panel[p * nr + j];
+      bt[j * ldbt + p] = b[p * ldb + j];
+}
+
+void
+cnn_pgemm_rows_b (void *ctx, int64_t k0, int64_t kc, int64_t p0,
+    int64_t len, int nr, float *dst)
+{
+  const CnnPgemmRows *r = ctx;
+  cnn_pack_rows_panels (r->b, r->ld, k0, kc, p0, len, nr, dst);
 }
 
 int64_t
@@ -113,16 +122,23 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
   else
     tail = 0;
   float *bt = abuf + mr * slice_stride (CNN_PGEMM_KC);
+  const CnnPgemmRows *rows = pack_b == cnn_pgemm_rows_b ? ctx : NULL;
+  bool direct = rows && cnn_pgemm_lda (rows->ld) == rows->ld;
   for (int64_t k0 = 0; k0 < k; k0 += kc_max) {
     int64_t kc = k - k0 < kc_max ? k - k0 : kc_max;
     const float *bk = bbuf;
-    if (pack_b)
+    int64_t ldb = nr, panel = kc;       /* panel: floats between panels */
+    if (direct) {
+      bk = rows->b + k0 * rows->ld + p0;
+      ldb = rows->ld;
+      panel = 1;
+    } else if (pack_b)
       pack_b (ctx, k0, kc, p0, len, nr, bbuf);
     else
       bk = bbuf + k0 * ((len + nr - 1) / nr * nr);
     int64_t ldbt = slice_stride (kc);
     if (tail)
-      transpose_tail (bk + full * kc, kc, nr, (int) tail, bt, ldbt);
+      transpose_tail (bk + full * panel, kc, ldb, (int) tail, bt, ldbt);
     int flags = (k0 > 0 ? CNN_PGEMM_LOAD_C : 0)
         | (k0 + kc >= k ? CNN_PGEMM_FINISH : 0);
     for (int64_t i0 = 0; i0 < m; i0 += mr) {
@@ -140,8 +156,8 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
       for (int64_t j0 = 0; j0 < full; j0 += nr) {
         int nv = full - j0 < nr ? (int) (full - j0) : nr;
         epi.res = res ? res + i0 * ldr + j0 : NULL;
-        pg->ukernel (kc, ap, ldap, bk + j0 * kc, c + i0 * ldc + j0, ldc, mv,
-            nv, flags, &epi);
+        pg->ukernel (kc, ap, ldap, bk + j0 * panel, ldb, c + i0 * ldc + j0,
+            ldc, mv, nv, flags, &epi);
       }
       if (tail) {
         epi.res = res ? res + i0 * ldr + full : NULL;

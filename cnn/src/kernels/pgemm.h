@@ -53,10 +53,12 @@ typedef struct {
 } CnnPgemmEpi;
 
 /* c (mv x nv valid of an mr x nr tile, row stride ldc) [+]= a (mv rows
- * of kc, row stride lda) x b (kc rows of nr floats); flags as above. */
+ * of kc, row stride lda) x b (kc rows, ldb floats apart: nr in a packed
+ * panel, the row stride of a B read in place; only the first nv floats
+ * of a row are read); flags as above. */
 typedef void (*CnnPgemmUkernel) (int64_t kc, const float *a, int64_t lda,
-    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
-    const CnnPgemmEpi *epi);
+    const float *b, int64_t ldb, float *c, int64_t ldc, int mv, int nv,
+    int flags, const CnnPgemmEpi *epi);
 
 /* The narrow tail: c (mv x nt, nt <= CNN_PGEMM_DOT_MAX) [+]= a (mv rows
  * of kc) x bt^T, where bt holds the nt columns of B transposed (column j
@@ -91,6 +93,19 @@ bool cnn_pgemm_init (CnnPgemm *pg, CnnCpuLevel level);
 typedef void (*CnnPgemmPackB) (void *ctx, int64_t k0, int64_t kc,
     int64_t p0, int64_t len, int nr, float *dst);
 
+/* A B that already is row-major in memory (row k at b + k * ld), e.g.
+ * the input of a 1x1 convolution or Winograd's V. Given as pack_b with a
+ * CnnPgemmRows ctx, the driver reads the rows in place instead of packing
+ * them (when ld spreads them over L1 sets: not a multiple of 256 floats);
+ * the bits of C are the same either way. Called as a packer it packs. */
+typedef struct {
+  const float *b;
+  int64_t ld;
+} CnnPgemmRows;
+
+void cnn_pgemm_rows_b (void *ctx, int64_t k0, int64_t kc, int64_t p0,
+    int64_t len, int nr, float *dst);
+
 /* Floats of B buffer the driver needs for len columns. */
 int64_t cnn_pgemm_b_floats (const CnnPgemm *pg, int64_t k, int64_t len);
 
@@ -118,11 +133,11 @@ void cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
 /* The micro-kernels (pgemm_avx512.c, pgemm_avx2.c; compiled with their
  * own target flags, called only when cnn_cpu_level () allows). */
 void cnn_pgemm_ukernel_avx512 (int64_t kc, const float *a, int64_t lda,
-    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
-    const CnnPgemmEpi *epi);
+    const float *b, int64_t ldb, float *c, int64_t ldc, int mv, int nv,
+    int flags, const CnnPgemmEpi *epi);
 void cnn_pgemm_ukernel_avx2 (int64_t kc, const float *a, int64_t lda,
-    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
-    const CnnPgemmEpi *epi);
+    const float *b, int64_t ldb, float *c, int64_t ldc, int mv, int nv,
+    int flags, const CnnPgemmEpi *epi);
 void cnn_pgemm_dot_avx512 (int64_t kc, const float *a, int64_t lda,
     const float *bt, int64_t ldbt, float *c, int64_t ldc, int mv, int nt,
     int flags, const CnnPgemmEpi *epi);

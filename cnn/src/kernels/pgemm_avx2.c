@@ -14,7 +14,6 @@
 #include <immintrin.h>
 
 #define MR 6
-#define NR 16
 
 static inline __attribute__ ((always_inline)) __m256
 apply_act (__m256 v, const CnnFusedAct *act)
@@ -90,11 +89,15 @@ store_tile (__m256 acc[MR][2], int NV, float *c, int64_t ldc, int mv,
   }
 }
 
+/* PART: the last of the NV vectors is partial (nv < 8 NV): it is loaded
+ * with a mask, so B read in place (ldb = its row stride) is never read
+ * past column nv. */
 static inline __attribute__ ((always_inline)) void
-kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
-    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
-    const CnnPgemmEpi *epi)
+kernel_nv (int NV, bool PART, int64_t kc, const float *a, int64_t lda,
+    const float *b, int64_t ldb, float *c, int64_t ldc, int mv, int nv,
+    int flags, const CnnPgemmEpi *epi)
 {
+  const __m256i last = lane_mask (nv - 8 * (NV - 1));
   __m256 acc[MR][2];
   const float *ar[MR];          /* rows past mv repeat row 0 */
 #pragma GCC unroll 6
@@ -109,7 +112,8 @@ kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
     __m256 bv[2];
 #pragma GCC unroll 2
     for (int v = 0; v < NV; v++)
-      bv[v] = _mm256_loadu_ps (b + 8 * v);
+      bv[v] = PART && v == NV - 1 ? _mm256_maskload_ps (b + 8 * v, last)
+          : _mm256_loadu_ps (b + 8 * v);
 #pragma GCC unroll 6
     for (int i = 0; i < MR; i++) {
       __m256 av = _mm256_broadcast_ss (ar[i] + p);
@@ -117,20 +121,24 @@ kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
       for (int v = 0; v < NV; v++)
         acc[i][v] = _mm256_fmadd_ps (av, bv[v], acc[i][v]);
     }
-    b += NR;
+    b += ldb;
   }
   store_tile (acc, NV, c, ldc, mv, nv, flags, epi);
 }
 
 void
 cnn_pgemm_ukernel_avx2 (int64_t kc, const float *a, int64_t lda,
-    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
-    const CnnPgemmEpi *epi)
+    const float *b, int64_t ldb, float *c, int64_t ldc, int mv, int nv,
+    int flags, const CnnPgemmEpi *epi)
 {
-  if (nv > 8)
-    kernel_nv (2, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+  if (nv == 16)
+    kernel_nv (2, false, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
+  else if (nv > 8)
+    kernel_nv (2, true, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
+  else if (nv == 8)
+    kernel_nv (1, false, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
   else
-    kernel_nv (1, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+    kernel_nv (1, true, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
 }
 
 static inline float

@@ -12,9 +12,9 @@
 #include "pgemm.h"
 
 #include <immintrin.h>
+#include <stdbool.h>
 
 #define MR 8
-#define NR 48
 
 static inline __attribute__ ((always_inline)) __m512
 apply_act (__m512 v, const CnnFusedAct *act)
@@ -74,11 +74,16 @@ store_tile (__m512 acc[MR][3], int NV, float *c, int64_t ldc, int mv,
   }
 }
 
+/* PART: the last of the NV vectors is partial (nv < 16 NV): it is loaded
+ * with a mask, so B read in place (ldb = its row stride) is never read
+ * past column nv. */
 static inline __attribute__ ((always_inline)) void
-kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
-    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
-    const CnnPgemmEpi *epi)
+kernel_nv (int NV, bool PART, int64_t kc, const float *a, int64_t lda,
+    const float *b, int64_t ldb, float *c, int64_t ldc, int mv, int nv,
+    int flags, const CnnPgemmEpi *epi)
 {
+  const __mmask16 last = PART
+      ? (__mmask16) ((1u << (nv - 16 * (NV - 1))) - 1) : (__mmask16) 0xffff;
   __m512 acc[MR][3];
   const float *ar[MR];          /* rows past mv repeat row 0 */
 #pragma GCC unroll 8
@@ -93,7 +98,8 @@ kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
     __m512 bv[3];
 #pragma GCC unroll 3
     for (int v = 0; v < NV; v++)
-      bv[v] = _mm512_loadu_ps (b + 16 * v);
+      bv[v] = PART && v == NV - 1 ? _mm512_maskz_loadu_ps (last, b + 16 * v)
+          : _mm512_loadu_ps (b + 16 * v);
 #pragma GCC unroll 8
     for (int i = 0; i < MR; i++) {
       __m512 av = _mm512_set1_ps (ar[i][p]);
@@ -101,22 +107,28 @@ kernel_nv (int NV, int64_t kc, const float *a, int64_t lda,
       for (int v = 0; v < NV; v++)
         acc[i][v] = _mm512_fmadd_ps (av, bv[v], acc[i][v]);
     }
-    b += NR;
+    b += ldb;
   }
   store_tile (acc, NV, c, ldc, mv, nv, flags, epi);
 }
 
 void
 cnn_pgemm_ukernel_avx512 (int64_t kc, const float *a, int64_t lda,
-    const float *b, float *c, int64_t ldc, int mv, int nv, int flags,
-    const CnnPgemmEpi *epi)
+    const float *b, int64_t ldb, float *c, int64_t ldc, int mv, int nv,
+    int flags, const CnnPgemmEpi *epi)
 {
-  if (nv > 32)
-    kernel_nv (3, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+  if (nv == 48)
+    kernel_nv (3, false, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
+  else if (nv > 32)
+    kernel_nv (3, true, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
+  else if (nv == 32)
+    kernel_nv (2, false, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
   else if (nv > 16)
-    kernel_nv (2, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+    kernel_nv (2, true, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
+  else if (nv == 16)
+    kernel_nv (1, false, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
   else
-    kernel_nv (1, kc, a, lda, b, c, ldc, mv, nv, flags, epi);
+    kernel_nv (1, true, kc, a, lda, b, ldb, c, ldc, mv, nv, flags, epi);
 }
 
 static inline float
