@@ -12,7 +12,8 @@
  *
  * loads MODEL, creates one session with N threads, fills the single input
  * from FILE (raw float32, must match the input's size) or with a seeded
- * pseudo-random pattern, runs W untimed and R timed inferences (wall clock,
+ * pseudo-random pattern, runs W untimed inferences (and more until 300 ms
+ * have passed) and R timed ones (wall clock,
  * CLOCK_MONOTONIC, around cnn_session_run only; the input is copied in
  * before each run, outside the timing) and prints
  *
@@ -215,31 +216,43 @@ print_times (const double *times, int n)
   free (sorted);
 }
 
-/* Runs warm-up and timed inferences; returns 1 on success. The input is
- * written before every run (untimed), as a video element does per frame: the
- * session may reuse the input buffer for activations during a run.
- * *cpu_ms_out: CPU time of the whole process (all threads) per timed run,
- * input copies included. */
+/* One run with the input written first (untimed), as a video element does
+ * per frame: the session may reuse the input buffer for activations during
+ * a run. Returns the run's wall time in ms, or -1 on failure. */
+static double
+one_run (CnnSession *session, const float *input, size_t numel)
+{
+  CnnStatus st = cnn_session_set_input (session, 0, input,
+      numel * sizeof (float));
+  double t0 = now_ms ();
+  if (st == CNN_OK)
+    st = cnn_session_run (session);
+  double t1 = now_ms ();
+  if (st != CNN_OK) {
+    fprintf (stderr, "cnn-bench: run: %s\n", cnn_session_last_error (session));
+    return -1;
+  }
+  return t1 - t0;
+}
+
+/* Warm-up (at least W runs and WARMUP_MS of wall time, as ort_bench.js:
+ * OpenBLAS's idle worker spins for about 70 ms after it loads) then the
+ * timed runs; returns 1 on success. *cpu_ms_out: CPU time of the whole
+ * process (all threads) per timed run, input copies included. */
+#define WARMUP_MS 300.0
+
 static int
 time_runs (CnnSession *session, const BenchArgs *a, const float *input,
     size_t numel, double *times, double *cpu_ms_out)
 {
-  double cpu0 = 0;
-  for (int i = 0; i < a->warmup + a->bench; i++) {
-    if (i == a->warmup)
-      cpu0 = clock_ms (CLOCK_PROCESS_CPUTIME_ID);
-    CnnStatus st = cnn_session_set_input (session, 0, input, numel * sizeof (float));
-    double t0 = now_ms ();
-    if (st == CNN_OK)
-      st = cnn_session_run (session);
-    double t1 = now_ms ();
-    if (st != CNN_OK) {
-      fprintf (stderr, "cnn-bench: run: %s\n", cnn_session_last_error (session));
+  double start = now_ms ();
+  for (int i = 0; i < a->warmup || now_ms () - start < WARMUP_MS; i++)
+    if (one_run (session, input, numel) < 0)
       return 0;
-    }
-    if (i >= a->warmup)
-      times[i - a->warmup] = t1 - t0;
-  }
+  double cpu0 = clock_ms (CLOCK_PROCESS_CPUTIME_ID);
+  for (int i = 0; i < a->bench; i++)
+    if ((times[i] = one_run (session, input, numel)) < 0)
+      return 0;
   *cpu_ms_out = (clock_ms (CLOCK_PROCESS_CPUTIME_ID) - cpu0) / a->bench;
   return 1;
 }

@@ -9,7 +9,8 @@
 // run_bench.sh) with graph optimisation "all", intra-op threads = --threads,
 // inter-op threads 1, sequential execution; feeds the model's single input
 // (raw float32 from --input, or a seeded pseudo-random tensor), runs
-// --warmup untimed inferences and then --bench timed ones, and prints the
+// --warmup untimed inferences (and more until 300 ms have passed) and then
+// --bench timed ones, and prints the
 // same lines as our own bench tool:
 //
 //   median_ms=<x> p90_ms=<y> runs=<n>
@@ -118,8 +119,13 @@ async function main() {
   const feeds = {};
   feeds[session.inputNames[0]] = makeInput(ort, session.inputMetadata[0], args.input);
 
+  // Warm-up: at least --warmup runs and WARMUP_MS of wall time, as
+  // cnn_bench.c does.
+  const WARMUP_MS = 300;
   let result = null;
-  for (let i = 0; i < args.warmup; i++)
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < args.warmup
+       || Number(process.hrtime.bigint() - start) / 1e6 < WARMUP_MS; i++)
     result = await session.run(feeds);
   const times = [];
   const cpu0 = process.cpuUsage();

@@ -19,6 +19,9 @@
  *    plain C: within 1e-5 relative + 1e-6 * k absolute. Elements of C
  *    outside the block must stay untouched (the masked stores), and a NaN
  *    through Relu and Clip must stay NaN.
+ * 3. The same blocks with B read in place (cnn_pgemm_rows_b: columns 1 ..
+ *    len of a k x (len + 1) matrix, allocated to its last float): bit for
+ *    bit the packed result.
  */
 #include "kernels/gemm.h"
 #include "kernels/im2col.h"
@@ -116,6 +119,35 @@ epilogue (float v, float bias, float res, const CnnFusedAct *act)
   }
 }
 
+/* Section 3: the block again with B in place; packed holds the packed
+ * run's whole C (the block at offset off). */
+static void
+check_in_place (const CnnPgemm *pg, int64_t m, int64_t k, const float *a,
+    int64_t lda, const float *b, int64_t len, const float *packed,
+    int64_t off, int64_t ldc, const float *bias, const float *res,
+    int64_t ldr, const CnnFusedAct *act, float *bbuf, float *abuf)
+{
+  int64_t ld = len + 1, n = (m + 3) * ldc;
+  float *wide = malloc (sizeof (float) * (size_t) (k * ld));
+  float *c = malloc (sizeof (float) * (size_t) n);
+  for (int64_t r = 0; r < k; r++) {
+    wide[r * ld] = NAN;         /* column 0 is not part of B */
+    memcpy (wide + r * ld + 1, b + r * len, sizeof (float) * (size_t) len);
+  }
+  memcpy (c, packed, sizeof (float) * (size_t) n);
+  for (int64_t i = 0; i < m; i++)       /* the block is rewritten */
+    for (int64_t j = 0; j < len; j++)
+      c[off + i * ldc + j] = -1.0f;
+  CnnPgemmRows rows = { wide, ld };
+  cnn_pgemm_block (pg, m, k, a, lda, cnn_pgemm_rows_b, &rows, 1, len,
+      c + off, ldc, bias, res, ldr, act, bbuf, abuf);
+  CHECK_MSG (memcmp (c, packed, sizeof (float) * (size_t) n) == 0,
+      "B in place differs from packed B (m %lld k %lld len %lld)",
+      (long long) m, (long long) k, (long long) len);
+  free (wide);
+  free (c);
+}
+
 /* C block at (rows 2.., columns 3..) of a larger matrix; m x k x len. */
 static void
 check_block (const CnnPgemm *pg, int64_t m, int64_t k, int64_t lda,
@@ -144,6 +176,9 @@ check_block (const CnnPgemm *pg, int64_t m, int64_t k, int64_t lda,
       bias_on ? bias : NULL, res_on ? res : NULL, ldr,
       act.kind == CNN_ACT_NONE ? NULL : &act, bbuf, abuf);
   CHECK_CLOSE (c, want, (size_t) (rows * ldc), 1e-5, 1e-6 * (double) k);
+  check_in_place (pg, m, k, a, lda, b, len, c, cblock - c, ldc,
+      bias_on ? bias : NULL, res_on ? res : NULL, ldr,
+      act.kind == CNN_ACT_NONE ? NULL : &act, bbuf, abuf);
   if (check_failed_count)
     fprintf (stderr, "  block m %lld k %lld len %lld act %d bias %d res %d\n",
         (long long) m, (long long) k, (long long) len, (int) act.kind,
