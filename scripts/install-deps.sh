@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential meson ninja-build pkg-config zlib1g-dev
   # inference core
-  libopenblas-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
+  libopenblas-dev libopenblas-serial-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
   # GStreamer plugin, overlay
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good

@@ -5,11 +5,18 @@
  *
  * Contract (see gemm.h): the only file that includes cblas.h. OpenBLAS is
  * pinned to one thread once per process (cnn_blas_init, also called by
- * every entry point), so parallelism comes only from the session's pool:
- * cnn_sgemm_parallel cuts C into column blocks (or row blocks when C is
- * too narrow) whose sizes depend on the matrix sizes only, and the pool's
- * threads share the blocks, each block one single-threaded BLAS call; any
- * thread count therefore gives bitwise the same result.
+ * every entry point). The core links Debian's serial OpenBLAS when present
+ * (cnn/meson.build): it starts no worker threads (the pthread build's
+ * idle worker spins beside our own pool and cost 10-30 % at 2 threads),
+ * but it is not safe for concurrent calls (its buffer pool has no lock:
+ * the parallel sgemm test returned wrong values in 13 of 30 runs), so
+ * every BLAS call here holds blas_lock. The convolutions on AVX2 and
+ * AVX-512 do not use BLAS (pgemm.h); what does (fully connected layers,
+ * MatMul, convolutions below AVX2) runs one BLAS call at a time per
+ * process. cnn_sgemm_parallel therefore runs its blocks on the calling
+ * thread: it cuts C into column blocks (or row blocks when C is too
+ * narrow) whose sizes depend on the matrix sizes only, so any thread count
+ * gives bitwise the same result.
  * A product of one row (m == 1) goes to sgemv, which reads B once.
  * cnn_sgemm_ref is a plain triple loop with double accumulation, the
  * reference for tests.
@@ -20,6 +27,7 @@
 #include <pthread.h>
 
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t blas_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 blas_init_once (void)
@@ -49,6 +57,7 @@ cnn_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
             : beta * c[(size_t) i * ldc + j];
     return;
   }
+  pthread_mutex_lock (&blas_lock);
   if (m == 1) {
     /* One row (batch 1 classifiers): sgemm would first pack all of B,
      * a full extra pass over the weights; sgemv streams them once. */
@@ -59,11 +68,12 @@ cnn_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
     else
       cblas_sgemv (CblasRowMajor, CblasTrans, k, n, alpha, b, ldb, a, inc_a,
           beta, c, 1);
-    return;
+  } else {
+    cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+        trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb,
+        beta, c, ldc);
   }
-  cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-      trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb,
-      beta, c, ldc);
+  pthread_mutex_unlock (&blas_lock);
 }
 
 typedef struct {
@@ -131,8 +141,9 @@ cnn_sgemm_parallel (CnnThreadPool *pool, bool trans_a, bool trans_b,
   GemmJob j = { trans_a, trans_b, split_rows, m, n, k, alpha, beta,
     a, b, lda, ldb, ldc, c, 0 };
   j.block = ((limit + blocks - 1) / blocks + 15) / 16 * 16;
-  cnn_parallel_for (pool, (limit + j.block - 1) / j.block, 1, gemm_chunk,
-      &j);
+  /* one BLAS call at a time (blas_lock): the pool would only wait */
+  (void) pool;
+  gemm_chunk (&j, 0, (limit + j.block - 1) / j.block, 0);
 }
 
 void

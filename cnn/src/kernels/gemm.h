@@ -5,8 +5,10 @@
  *
  * gemm.c is the only file that includes cblas.h. Matrices are row-major:
  * C (M x N) = alpha * op(A) (M x K) * op(B) (K x N) + beta * C.
- * cnn_sgemm_parallel splits the N columns across the pool (each chunk a
- * single-threaded BLAS call), so BLAS never spawns threads of its own.
+ * BLAS runs single-threaded, one call at a time per process (see gemm.c);
+ * cnn_sgemm_parallel cuts C into blocks that depend on the sizes only, so
+ * its result is the same bits for any pool (the pool is not used while
+ * BLAS calls are serialised; the parameter keeps callers unchanged).
  */
 #ifndef CNN_GEMM_H
 #define CNN_GEMM_H
