@@ -47,6 +47,32 @@ to_panels (const float *col, int64_t rows, int64_t k0, int64_t kc,
   (void) rows;
 }
 
+/* Column stride 2 on rows long enough for the 8-wide even-lane copy of
+ * im2col.c (runs of 8 to 23 outputs, pads on both sides): 2 channels
+ * 7x47, 3x3 kernel, stride 2, pad 1 -> 4x24 outputs. */
+static void
+test_im2col_stride2 (int nr)
+{
+  CnnConvGeom g = { .n = 1, .c = 2, .oc = 1, .group = 1,
+    .in = { 1, 7, 47 }, .out = { 1, 4, 24 }, .k = { 1, 3, 3 },
+    .stride = { 1, 2, 2 }, .dil = { 1, 1, 1 }, .pad = { 0, 1, 1 } };
+  int64_t rows = 18, len = 96;
+  size_t n = (size_t) (rows * ((len + nr - 1) / nr * nr));
+  float *x = h_rand_array (2 * 7 * 47, 5);
+  float *col = malloc (sizeof (float) * (size_t) (rows * len));
+  float *want = malloc (n * 4), *got = malloc (n * 4);
+  cnn_im2col_ref (&g, x, 2, 0, len, col);
+  to_panels (col, rows, 0, rows, len, nr, want);
+  for (size_t e = 0; e < n; e++)
+    got[e] = NAN;
+  cnn_im2col_panels (&g, x, 0, rows, 0, len, nr, got);
+  CHECK_MSG (memcmp (got, want, n * 4) == 0, "im2col panels, stride 2");
+  free (x);
+  free (col);
+  free (want);
+  free (got);
+}
+
 static void
 test_packers (int nr)
 {
@@ -87,6 +113,7 @@ test_packers (int nr)
   }
   free (x);
   free (xr);
+  test_im2col_stride2 (nr);
 }
 
 typedef struct {
