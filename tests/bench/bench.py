@@ -469,8 +469,9 @@ def main(argv):
         "Produced by `%s`" % os.environ.get("BENCH_COMMAND", shlex.join(sys.argv)),
         "on %s; %s at start, %s at end; our core built with %s. Batch 1, fp32, "
         "seeded random weights, "
-        "opset 13. Both runtimes alternate: %d rounds x %d timed runs (after %d "
-        "warm-up runs per process), median/p90 over all runs; ours = `%s`; ORT: "
+        "opset 13. Both runtimes alternate: %d rounds x %d timed runs (after at "
+        "least %d warm-up runs and 300 ms per process), median/p90 over all runs; "
+        "ours = `%s`; ORT: "
         "graph optimisation \"all\", intra-op threads = threads, sequential. "
         "%% peak = GFLOP/s / (threads x %.0f GFLOP/s). CPU ms/run: CPU time of "
         "the whole process (all threads, spinning included) per timed run, median "

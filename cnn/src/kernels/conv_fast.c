@@ -400,6 +400,18 @@ wino_output_chunk (void *ctx, int64_t begin, int64_t end, int thread)
       begin, end, &sp, j->io.y);
 }
 
+/* M_e (columns p0 .. p0+len-1, row stride ld) = U_e x V_e, V_e read in
+ * place (row stride ld); v and m point at element e's planes. */
+static void
+wino_gemm (const CnnConvFast *f, const CnnConvGeom *g, const float *u_e,
+    const float *v, float *m, int64_t ld, int64_t p0, int64_t len,
+    float *bbuf, float *abuf)
+{
+  CnnPgemmRows src = { v, ld };
+  cnn_pgemm_block (&f->pg, g->oc, g->c, u_e, g->c, cnn_pgemm_rows_b, &src,
+      p0, len, m + p0, ld, NULL, NULL, ld, NULL, bbuf, abuf);
+}
+
 /* GEMM items (element e, tile t): M_e = U_e x V_e. */
 static void
 wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
@@ -413,12 +425,9 @@ wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   for (int64_t i = begin; i < end; i++) {
     int64_t e = i / j->tiles, p0 = i % j->tiles * tile;
     int64_t len = tiles - p0 < tile ? tiles - p0 : tile;
-    CnnPgemmRows src = { j->v + e * (f->wino_v / CNN_WINO_E), tiles };
-    cnn_pgemm_block (&f->pg, g->oc, g->c,
-        j->u + e * (f->wino_u / CNN_WINO_E), g->c, cnn_pgemm_rows_b, &src,
-        p0, len,
-        j->m + e * (f->wino_m / CNN_WINO_E) + p0, tiles, NULL, NULL, tiles,
-        NULL, bbuf, abuf);
+    wino_gemm (f, g, j->u + e * (f->wino_u / CNN_WINO_E),
+        j->v + e * (f->wino_v / CNN_WINO_E),
+        j->m + e * (f->wino_m / CNN_WINO_E), tiles, p0, len, bbuf, abuf);
   }
 }
 
@@ -441,13 +450,9 @@ wino_block_chunk (void *ctx, int64_t begin, int64_t end, int thread)
     CnnWinoSpan in = { t0, t0 + len, blk, sv }, out = { t0, t0 + len, blk,
       sm };
     cnn_winograd_input_span (g, j->io.x, 0, g->c, &in, v);
-    for (int e = 0; e < CNN_WINO_E; e++) {
-      CnnPgemmRows src = { v + e * sv, blk };
-      cnn_pgemm_block (&f->pg, g->oc, g->c, j->u + e * (f->wino_u /
-              CNN_WINO_E), g->c, cnn_pgemm_rows_b, &src, 0, len, m + e * sm,
-          blk,
-          NULL, NULL, blk, NULL, bbuf, abuf);
-    }
+    for (int e = 0; e < CNN_WINO_E; e++)
+      wino_gemm (f, g, j->u + e * (f->wino_u / CNN_WINO_E), v + e * sv,
+          m + e * sm, blk, 0, len, bbuf, abuf);
     cnn_winograd_output_span (g, m, j->io.bias, j->io.act, j->io.res, 0,
         g->oc, &out, j->io.y);
   }

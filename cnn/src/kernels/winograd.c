@@ -180,16 +180,23 @@ gather (const CnnConvGeom *g, const float *xc, int64_t th, int64_t tw0,
   }
 }
 
+/* The tiles [*lo, *hi) of tile row th that lie in the span. */
+static inline void
+span_row (const CnnWinoSpan *sp, int64_t tw_n, int64_t th, int64_t *lo,
+    int64_t *hi)
+{
+  *lo = sp->t0 - th * tw_n > 0 ? sp->t0 - th * tw_n : 0;
+  *hi = sp->t1 - th * tw_n < tw_n ? sp->t1 - th * tw_n : tw_n;
+}
+
 void
 cnn_winograd_input_span (const CnnConvGeom *g, const float *x, int64_t c0,
     int64_t c1, const CnnWinoSpan *sp, float *v)
 {
   int64_t tw_n = tiles_w (g), plane = g->in[1] * g->in[2];
   for (int64_t ci = c0; ci < c1; ci++)
-    for (int64_t th = sp->t0 / tw_n; th * tw_n < sp->t1; th++) {
-      int64_t lo = sp->t0 - th * tw_n, hi = sp->t1 - th * tw_n;
-      lo = lo > 0 ? lo : 0;
-      hi = hi < tw_n ? hi : tw_n;
+    for (int64_t th = sp->t0 / tw_n, lo, hi; th * tw_n < sp->t1; th++) {
+      span_row (sp, tw_n, th, &lo, &hi);
       for (int64_t tw = lo; tw < hi; tw += LANES) {
         int n = hi - tw < LANES ? (int) (hi - tw) : LANES;
         cnn_v8f d[CNN_WINO_E], t[CNN_WINO_E], r[CNN_WINO_E];
@@ -293,10 +300,8 @@ cnn_winograd_output_span (const CnnConvGeom *g, const float *m,
 {
   int64_t tw_n = tiles_w (g), plane = g->out[1] * g->out[2];
   for (int64_t o = o0; o < o1; o++)
-    for (int64_t th = sp->t0 / tw_n; th * tw_n < sp->t1; th++) {
-      int64_t lo = sp->t0 - th * tw_n, hi = sp->t1 - th * tw_n;
-      lo = lo > 0 ? lo : 0;
-      hi = hi < tw_n ? hi : tw_n;
+    for (int64_t th = sp->t0 / tw_n, lo, hi; th * tw_n < sp->t1; th++) {
+      span_row (sp, tw_n, th, &lo, &hi);
       for (int64_t tw = lo; tw < hi; tw += LANES) {
         int n = hi - tw < LANES ? (int) (hi - tw) : LANES;
         cnn_v8f s[CNN_WINO_E], t[8], r[4];

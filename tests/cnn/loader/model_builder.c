@@ -218,6 +218,21 @@ tb_output (TbModel *m, const char *name)
   return vi;
 }
 
+const float tb_small_b[4] = { 1, -2, 3, -4 };
+
+TbModel *
+tb_small_model (void)
+{
+  static const int64_t x_dims[4] = { 1, 2, 2, 4 }, b_dims[1] = { 4 };
+  TbModel *m = tb_new (8, 13);
+  tb_input (m, "x", 1, 4, x_dims);
+  tb_add_initializer (m, tb_tensor_f32 (m, "b", 1, b_dims, tb_small_b));
+  tb_node (m, "Add", "add0", "x,b", "t");
+  tb_node (m, "Relu", "relu0", "t", "y");
+  tb_output (m, "y");
+  return m;
+}
+
 /* Splits "a,,b" into names (empty strings kept). */
 static void
 split_names (TbModel *m, const char *csv, char ***arr, size_t *n)

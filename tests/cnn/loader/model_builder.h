@@ -63,6 +63,12 @@ void tb_meta (TbModel *m, const char *key, const char *value);
 void tb_external (TbModel *m, Onnx__TensorProto *t, const char *key,
     const char *value);
 
+/* The small model several tests start from: x[1,2,2,4] + b -> Add
+ * "add0" -> t -> Relu "relu0" -> y, with b the initializer [4] holding
+ * tb_small_b; opset 13, IR 8. */
+extern const float tb_small_b[4];
+TbModel *tb_small_model (void);
+
 /* Serialized model (malloc'd, caller frees). */
 uint8_t *tb_pack (TbModel *m, size_t *size_out);
 /* Serializes into path; 0 on success. */

@@ -25,13 +25,7 @@ static const float b_data[4] = { 1, -2, 3, -4 };
 static TbModel *
 base_model (void)
 {
-  TbModel *m = tb_new (8, 13);
-  tb_input (m, "x", 1, 4, x_dims);
-  tb_add_initializer (m, tb_tensor_f32 (m, "b", 1, b_dims, b_data));
-  tb_node (m, "Add", "add0", "x,b", "t");
-  tb_node (m, "Relu", "relu0", "t", "y");
-  tb_output (m, "y");
-  return m;
+  return tb_small_model ();
 }
 
 static Onnx__TensorProto *

@@ -224,21 +224,11 @@ out:
 
 /* ---- the stripped path keeps the loader's checks ---------------------- */
 
-static const int64_t x_dims[4] = { 1, 2, 2, 4 };
-static const int64_t b_dims[1] = { 4 };
-static const float b_data[4] = { 1, -2, 3, -4 };
-
 /* x[1,2,2,4] + b[4] -> Relu -> y */
 static TbModel *
 small_model (void)
 {
-  TbModel *m = tb_new (8, 13);
-  tb_input (m, "x", 1, 4, x_dims);
-  tb_add_initializer (m, tb_tensor_f32 (m, "b", 1, b_dims, b_data));
-  tb_node (m, "Add", "add0", "x,b", "t");
-  tb_node (m, "Relu", "relu0", "t", "y");
-  tb_output (m, "y");
-  return m;
+  return tb_small_model ();
 }
 
 /* Writes bytes to dir/name and loads that file; returns the status and
@@ -369,7 +359,7 @@ check_merged (CnnGraph *g, CnnStatus st, const CnnDiag *d, const char *how)
 {
   CHECK_MSG (st == CNN_OK, "%s: %s", how, d->message);
   const CnnValue *b = find_value (g, "b"), *c = find_value (g, "c");
-  CHECK_MSG (b && c && memcmp (b->data, b_data, sizeof b_data) == 0
+  CHECK_MSG (b && c && memcmp (b->data, tb_small_b, sizeof tb_small_b) == 0
       && c->info.dims[0] == 2 && ((float *) c->data)[0] == 3
       && ((float *) c->data)[1] == 4, "%s: wrong constants", how);
   cnn_graph_clear (g);
