@@ -10,10 +10,10 @@
  * idle worker spins beside our own pool and cost 10-30 % at 2 threads),
  * but it is not safe for concurrent calls (its buffer pool has no lock:
  * the parallel sgemm test returned wrong values in 13 of 30 runs), so
- * every BLAS call here holds blas_lock. The convolutions on AVX2 and
- * AVX-512 do not use BLAS (pgemm.h); what does (fully connected layers,
- * MatMul, convolutions below AVX2) runs one BLAS call at a time per
- * process. cnn_sgemm_parallel therefore runs its blocks on the calling
+ * every BLAS call here holds blas_lock. On AVX2 and AVX-512 neither the
+ * convolutions (pgemm.h) nor batch-1 fully connected layers (gemv.h) use
+ * BLAS; what does (other Gemm and MatMul shapes, convolutions below AVX2)
+ * runs one BLAS call at a time per process. cnn_sgemm_parallel therefore runs its blocks on the calling
  * thread: it cuts C into column blocks (or row blocks when C is too
  * narrow) whose sizes depend on the matrix sizes only, so any thread count
  * gives bitwise the same result.

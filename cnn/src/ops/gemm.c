@@ -17,6 +17,7 @@
 #include "spatial.h"
 #include "../kernels/epilogue.h"
 #include "../kernels/gemm.h"
+#include "../kernels/gemv.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -129,6 +130,12 @@ gemm_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   const float *c = node->n_inputs > 2 && node->inputs[2] >= 0
       ? cnn_exec_f32 (exec, node->inputs[2]) : NULL;
   float *y = cnn_exec_f32 (exec, node->outputs[0]);
+  if (p->m == 1 && p->trans_b && !p->trans_a && p->alpha == 1.0f
+      && (!c || (p->beta == 1.0f && p->c_col_stride == 1))
+      && cnn_gemv_available ()) {
+    cnn_gemv_rows (exec->pool, p->n, p->k, b, p->k, a, c, &node->act, y);
+    return CNN_OK;
+  }
   float beta = 0.0f;
   if (c && p->beta != 0.0f) {
     for (int64_t i = 0; i < p->m; i++)

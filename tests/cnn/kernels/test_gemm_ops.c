@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Gemm: every transpose combination, alpha/beta, C absent or broadcast
- * from every allowed shape, fused Relu; MatMul: 1-D operands, batched with
+ * from every allowed shape, fused Relu, batch-1 fully connected shapes; MatMul: 1-D operands, batched with
  * broadcast batch axes, unbatched B (folded rows). Values against plain
  * loops written here in double (1e-5 relative, 1e-5 * K absolute), output
  * shapes against numpy's rules, 1 vs 2 threads bitwise identical, and
@@ -32,6 +32,11 @@ static const GemmCase gemm_cases[] = {
   { 3, 5, 4, false, false, 1, 1, 0, { 0 }, false },
   { 3, 5, 4, false, false, 1, 1, 1, { 1 }, true },
   { 1, 512, 1000, false, true, 1, 1, 1, { 1000 }, false },
+  /* batch-1 fully connected layers (kernels/gemv.c): odd sizes, Relu,
+   * no C; and beta 2, which stays on BLAS */
+  { 1, 37, 71, false, true, 1, 1, 2, { 1, 71 }, true },
+  { 1, 300, 130, false, true, 1, 1, -1, { 0 }, true },
+  { 1, 64, 9, false, true, 1, 2, 1, { 9 }, false },
   { 2, 300, 130, false, true, 1, 1, 1, { 130 }, true },
   { 140, 33, 20, false, false, 1, 1, 2, { 140, 20 }, false },
 };

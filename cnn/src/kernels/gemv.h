@@ -1,0 +1,32 @@
+/* gemv.h — one-row matrix products on the pgemm dot kernel (internal).
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * y (n) = act (W (n x k, row stride ldw) x (k) + bias (n, or NULL)): a
+ * fully connected layer at batch 1. The rows of W are cut into blocks of
+ * CNN_GEMV_ROWS shared by the pool's threads (BLAS runs one call at a
+ * time, see gemm.c, and a layer of this kind streams its weights from
+ * memory, which two threads do faster than one). Each output is one dot
+ * product of the pgemm dot kernel (pgemm.h), whatever block or thread
+ * computes it, so the result is the same bits for any pool. Nothing is
+ * allocated.
+ */
+#ifndef CNN_KERNELS_GEMV_H
+#define CNN_KERNELS_GEMV_H
+
+#include "../ir.h"
+#include "threadpool.h"
+
+#include <stdbool.h>
+
+#define CNN_GEMV_ROWS 64
+
+/* True when the CPU level has a pgemm kernel (AVX2 or AVX-512). */
+bool cnn_gemv_available (void);
+
+void cnn_gemv_rows (CnnThreadPool *pool, int n, int k, const float *w,
+    int ldw, const float *x, const float *bias, const CnnFusedAct *act,
+    float *y);
+
+#endif /* CNN_KERNELS_GEMV_H */
