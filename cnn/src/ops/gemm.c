@@ -8,9 +8,12 @@
  * [M, 1], [M, N] …), then the fused activation (node->act).
  * MatMul: numpy semantics — a 1-D A is a row vector, a 1-D B a column
  * vector (the added axis is removed again), leading batch axes broadcast.
- * Both run on kernels/gemm.c: one cnn_sgemm_parallel per matrix product,
- * or one single-threaded sgemm per batch item across the pool when there
- * are many small batch items. A MatMul whose B has no batch axes folds the
+ * A batch-1 Gemm with transB (a fully connected layer: alpha 1, C absent
+ * or a per-output bias with beta 1) runs on kernels/gemv.c, its rows
+ * shared by the pool, bias and activation fused. Otherwise both run on
+ * kernels/gemm.c: one cnn_sgemm_parallel per matrix product, or one
+ * single-threaded sgemm per batch item across the pool when there are
+ * many small batch items. A MatMul whose B has no batch axes folds the
  * batch into the rows of A (one large product). No scratch is used.
  */
 #include "ops.h"
