@@ -81,7 +81,7 @@ reference (const GstVideoInfo * in, GstBuffer * buf, const CnnEngine * e,
   GstVideoInfo rgb;
   GstVideoFrame fi, fo;
   const gint n = e->width * e->height;
-  gint x = 0, y = 0, w = e->width, h = e->height;
+  gint y, h;
   GstStructure *opts = gst_structure_new ("options",
       GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD, GST_TYPE_VIDEO_RESAMPLER_METHOD,
       GST_VIDEO_RESAMPLER_METHOD_LINEAR,
@@ -102,8 +102,6 @@ reference (const GstVideoInfo * in, GstBuffer * buf, const CnnEngine * e,
         GST_VIDEO_CONVERTER_OPT_FILL_BORDER, G_TYPE_BOOLEAN, TRUE,
         GST_VIDEO_CONVERTER_OPT_BORDER_ARGB, G_TYPE_UINT, 0xff000000u, NULL);
   }
-  (void) x;
-  (void) w;
   gst_video_info_set_format (&rgb, e->channels == 1 ? GST_VIDEO_FORMAT_GRAY8
       : GST_VIDEO_FORMAT_RGB, e->width, e->height);
   GstVideoConverter *conv = gst_video_converter_new ((GstVideoInfo *) in,

@@ -5,15 +5,11 @@
  *
  * gemm.c is the only file that includes cblas.h. Matrices are row-major:
  * C (M x N) = alpha * op(A) (M x K) * op(B) (K x N) + beta * C.
- * BLAS runs single-threaded, one call at a time per process (see gemm.c);
- * cnn_sgemm_parallel cuts C into blocks that depend on the sizes only, so
- * its result is the same bits for any pool (the pool is not used while
- * BLAS calls are serialised; the parameter keeps callers unchanged).
+ * BLAS runs single-threaded, one call at a time per process (see gemm.c):
+ * cnn_sgemm may be called from any thread.
  */
 #ifndef CNN_GEMM_H
 #define CNN_GEMM_H
-
-#include "threadpool.h"
 
 #include <stdbool.h>
 
@@ -23,10 +19,6 @@ void cnn_blas_init (void);
 void cnn_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
     const float *a, int lda, const float *b, int ldb, float beta, float *c,
     int ldc);
-
-void cnn_sgemm_parallel (CnnThreadPool *pool, bool trans_a, bool trans_b,
-    int m, int n, int k, float alpha, const float *a, int lda,
-    const float *b, int ldb, float beta, float *c, int ldc);
 
 /* Plain triple loop, same contract; the reference the tests compare to. */
 void cnn_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k,

@@ -20,13 +20,6 @@ typedef struct {
   float *y;
 } GemvJob;
 
-bool
-cnn_gemv_available (void)
-{
-  CnnPgemm pg;
-  return cnn_pgemm_init (&pg, cnn_cpu_level ());
-}
-
 static void
 gemv_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 {
@@ -42,14 +35,16 @@ gemv_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   }
 }
 
-void
+bool
 cnn_gemv_rows (CnnThreadPool *pool, int n, int k, const float *w, int ldw,
     const float *x, const float *bias, const CnnFusedAct *act, float *y)
 {
   GemvJob j = { .n = n, .k = k, .ldw = ldw, .w = w, .x = x, .bias = bias,
     .act = act && act->kind != CNN_ACT_NONE ? act : NULL, .y = y };
-  if (n <= 0 || k <= 0 || !cnn_pgemm_init (&j.pg, cnn_cpu_level ()))
-    return;
-  cnn_parallel_for (pool, (n + CNN_GEMV_ROWS - 1) / CNN_GEMV_ROWS, 1,
-      gemv_chunk, &j);
+  if (k <= 0 || !cnn_pgemm_init (&j.pg, cnn_cpu_level ()))
+    return false;
+  if (n > 0)
+    cnn_parallel_for (pool, (n + CNN_GEMV_ROWS - 1) / CNN_GEMV_ROWS, 1,
+        gemv_chunk, &j);
+  return true;
 }

@@ -22,10 +22,9 @@
 
 #define CNN_GEMV_ROWS 64
 
-/* True when the CPU level has a pgemm kernel (AVX2 or AVX-512). */
-bool cnn_gemv_available (void);
-
-void cnn_gemv_rows (CnnThreadPool *pool, int n, int k, const float *w,
+/* Returns false, computing nothing, when k is 0 or the CPU level has no
+ * pgemm kernel (below AVX2): the caller then uses BLAS. */
+bool cnn_gemv_rows (CnnThreadPool *pool, int n, int k, const float *w,
     int ldw, const float *x, const float *bias, const CnnFusedAct *act,
     float *y);
 

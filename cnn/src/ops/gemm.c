@@ -11,10 +11,10 @@
  * A batch-1 Gemm with transB (a fully connected layer: alpha 1, C absent
  * or a per-output bias with beta 1) runs on kernels/gemv.c, its rows
  * shared by the pool, bias and activation fused. Otherwise both run on
- * kernels/gemm.c: one cnn_sgemm_parallel per matrix product, or one
- * single-threaded sgemm per batch item across the pool when there are
- * many small batch items. A MatMul whose B has no batch axes folds the
- * batch into the rows of A (one large product). No scratch is used.
+ * kernels/gemm.c (BLAS, one call at a time): one sgemm per matrix
+ * product, per batch item for a batched MatMul; a MatMul whose B has no
+ * batch axes folds the batch into the rows of A (one large product). No
+ * scratch is used.
  */
 #include "ops.h"
 #include "spatial.h"
@@ -135,10 +135,9 @@ gemm_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   float *y = cnn_exec_f32 (exec, node->outputs[0]);
   if (p->m == 1 && p->trans_b && !p->trans_a && p->alpha == 1.0f
       && (!c || (p->beta == 1.0f && p->c_col_stride == 1))
-      && cnn_gemv_available ()) {
-    cnn_gemv_rows (exec->pool, p->n, p->k, b, p->k, a, c, &node->act, y);
+      && cnn_gemv_rows (exec->pool, p->n, p->k, b, p->k, a, c, &node->act,
+          y))
     return CNN_OK;
-  }
   float beta = 0.0f;
   if (c && p->beta != 0.0f) {
     for (int64_t i = 0; i < p->m; i++)
@@ -147,9 +146,8 @@ gemm_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
             * c[i * p->c_row_stride + j * p->c_col_stride];
     beta = 1.0f;
   }
-  cnn_sgemm_parallel (exec->pool, p->trans_a, p->trans_b, p->m, p->n, p->k,
-      p->alpha, a, p->trans_a ? p->m : p->k, b, p->trans_b ? p->k : p->n,
-      beta, y, p->n);
+  cnn_sgemm (p->trans_a, p->trans_b, p->m, p->n, p->k, p->alpha, a,
+      p->trans_a ? p->m : p->k, b, p->trans_b ? p->k : p->n, beta, y, p->n);
   if (node->act.kind != CNN_ACT_NONE)
     cnn_bias_act (y, (int64_t) p->m * p->n, 0.0f, &node->act);
   return CNN_OK;
@@ -270,12 +268,6 @@ matmul_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   return CNN_OK;
 }
 
-typedef struct {
-  const MatMulParams *p;
-  const float *a, *b;
-  float *y;
-} MatMulJob;
-
 /* Offsets of A and B for batch item t. */
 static void
 batch_offsets (const MatMulParams *p, int64_t t, int64_t *oa, int64_t *ob)
@@ -289,19 +281,6 @@ batch_offsets (const MatMulParams *p, int64_t t, int64_t *oa, int64_t *ob)
   }
 }
 
-static void
-matmul_chunk (void *ctx, int64_t begin, int64_t end, int thread)
-{
-  const MatMulJob *j = ctx;
-  const MatMulParams *p = j->p;
-  for (int64_t t = begin; t < end; t++) {
-    int64_t oa, ob;
-    batch_offsets (p, t, &oa, &ob);
-    cnn_sgemm (false, false, p->m, p->n, p->k, 1.0f, j->a + oa, p->k,
-        j->b + ob, p->n, 0.0f, j->y + t * p->m * p->n, p->n);
-  }
-}
-
 static CnnStatus
 matmul_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
     CnnDiag *d)
@@ -309,25 +288,22 @@ matmul_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   const MatMulParams *p = node->params;
   if (!p)
     return cnn_fail (d, CNN_ERR_INVALID_MODEL, "MatMul was not prepared");
-  MatMulJob j = { p, cnn_exec_f32 (exec, node->inputs[0]),
-    cnn_exec_f32 (exec, node->inputs[1]),
-    cnn_exec_f32 (exec, node->outputs[0]) };
-  int threads = cnn_threadpool_size (exec->pool);
+  const float *a = cnn_exec_f32 (exec, node->inputs[0]);
+  const float *b = cnn_exec_f32 (exec, node->inputs[1]);
+  float *y = cnn_exec_f32 (exec, node->outputs[0]);
   if (p->fold_rows) {
-    cnn_sgemm_parallel (exec->pool, false, false, (int) (p->batch * p->m),
-        p->n, p->k, 1.0f, j.a, p->k, j.b, p->n, 0.0f, j.y, p->n);
-  } else if (p->batch >= threads) {
-    cnn_parallel_for (exec->pool, p->batch, 1, matmul_chunk, &j);
+    cnn_sgemm (false, false, (int) (p->batch * p->m), p->n, p->k, 1.0f, a,
+        p->k, b, p->n, 0.0f, y, p->n);
   } else {
     for (int64_t t = 0; t < p->batch; t++) {
       int64_t oa, ob;
       batch_offsets (p, t, &oa, &ob);
-      cnn_sgemm_parallel (exec->pool, false, false, p->m, p->n, p->k, 1.0f,
-          j.a + oa, p->k, j.b + ob, p->n, 0.0f, j.y + t * p->m * p->n, p->n);
+      cnn_sgemm (false, false, p->m, p->n, p->k, 1.0f, a + oa, p->k,
+          b + ob, p->n, 0.0f, y + t * p->m * p->n, p->n);
     }
   }
   if (node->act.kind != CNN_ACT_NONE)
-    cnn_bias_act (j.y, p->batch * p->m * p->n, 0.0f, &node->act);
+    cnn_bias_act (y, p->batch * p->m * p->n, 0.0f, &node->act);
   return CNN_OK;
 }
 
