@@ -138,79 +138,118 @@ plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
   }
 }
 
-/* Rows of RB outputs at a time when the row and column strides are equal
- * (s) and kh_n, kw_n, s are constants (see dw_avx512.c): each input row
- * is loaded once per block and feeds every output row of the block it
- * reaches; the RB accumulators are independent FMA chains. At stride 2
- * the 16 inputs from column kw give taps kw (evens) and kw + 1 (odds). */
+/* Blocks of RB output rows (see dw_avx512.c): chunk by chunk while the
+ * input plane fits in L1, else row block by row block across strips of up
+ * to STRIP_CHUNKS 8-wide chunks, in address order. Each input row is loaded once per block and feeds every
+ * output row of the block it reaches; the RB accumulators are independent
+ * FMA chains. At stride 2 the 16 inputs from column kw give taps kw
+ * (evens) and kw + 1 (odds). */
 #define RB 4
+#define STRIP_CHUNKS 16
+#define L1_PLANE_FLOATS 8192
+
+/* The masks of one 8-wide chunk for block8 (kw_n <= 5). */
+typedef struct {
+  TapMask t[5], tp[3];
+  __m256i store;
+  int n;
+} Chunk8;
+
+static inline __attribute__ ((always_inline)) void
+chunk8_masks (const CnnConvGeom *g, int64_t j0, const int kw_n,
+    const int s, Chunk8 *ck)
+{
+  int64_t ow_n = g->out[2], n = ow_n - j0 < 8 ? ow_n - j0 : 8;
+  ck->n = (int) n;
+  ck->store = lanes (0, n);
+  chunk_masks (g, j0, n, kw_n, s, ck->t);
+  for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
+    int64_t start = j0 * 2 - g->pad[2] + kw, hi = g->in[2] - start;
+    hi = hi < 2 * n ? hi : 2 * n;
+    ck->tp[kw / 2].m0 = lanes (-start, hi);
+    ck->tp[kw / 2].m1 = lanes (-start - 8, hi - 8);
+    ck->tp[kw / 2].full = start >= 0 && hi >= 16;
+  }
+}
+
+/* RB output rows from oh of the chunk at column j0. */
+static inline __attribute__ ((always_inline)) void
+rows8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, int64_t oh, int64_t j0,
+    const Chunk8 ck, const int kh_n, const int kw_n, const int s)
+{
+  const int64_t h = g->in[1], wd = g->in[2];
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  const int64_t ph = g->pad[1], pw = g->pad[2];
+  __m256 acc[RB];
+  for (int q = 0; q < RB; q++)
+    acc[q] = _mm256_set1_ps (bias);
+#pragma GCC unroll 16
+  for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
+    int64_t ih = oh * s - ph + rr;
+    if (ih < 0 || ih >= h)
+      continue;
+    const float *r = x + ih * wd + (j0 * s - pw);
+    __m256 v[8];
+#pragma GCC unroll 8
+    for (int kw = 0; kw < kw_n; kw++) {
+      if (s == 1) {
+        v[kw] = load_tap (r + kw, &ck.t[kw], 1);
+      } else if (kw % 2 == 0) {
+        const TapMask *pm = &ck.tp[kw / 2];
+        __m256 a = pm->full ? _mm256_loadu_ps (r + kw)
+            : _mm256_maskload_ps (r + kw, pm->m0);
+        __m256 b = pm->full ? _mm256_loadu_ps (r + kw + 8)
+            : _mm256_maskload_ps (r + kw + 8, pm->m1);
+        v[kw] = evens (a, b);
+        if (kw + 1 < kw_n)
+          v[kw + 1] = odds (a, b);
+      }
+    }
+#pragma GCC unroll 4
+    for (int q = 0; q < RB; q++) {
+      int kh = rr - q * s;
+      if (kh < 0 || kh >= kh_n)
+        continue;
+#pragma GCC unroll 8
+      for (int kw = 0; kw < kw_n; kw++)
+        acc[q] = _mm256_fmadd_ps (v[kw],
+            _mm256_set1_ps (w[kh * kw_n + kw]), acc[q]);
+    }
+  }
+  for (int q = 0; q < RB && oh + q < oh_n; q++) {
+    __m256 y = act8 (acc[q], act);
+    if (ck.n == 8)
+      _mm256_storeu_ps (out + (oh + q) * ow_n + j0, y);
+    else
+      _mm256_maskstore_ps (out + (oh + q) * ow_n + j0, ck.store, y);
+  }
+}
 
 static inline __attribute__ ((always_inline)) void
 block8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
     const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
     const int s)
 {
-  const int64_t h = g->in[1], wd = g->in[2];
   const int64_t oh_n = g->out[1], ow_n = g->out[2];
-  const int64_t ph = g->pad[1], pw = g->pad[2];
-  TapMask t[8], tp[4];
-
-  for (int64_t j0 = 0; j0 < ow_n; j0 += 8) {
-    int64_t n = ow_n - j0 < 8 ? ow_n - j0 : 8;
-    __m256i store = lanes (0, n);
-    chunk_masks (g, j0, n, kw_n, s, t);
-    for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
-      int64_t start = j0 * 2 - pw + kw, hi = wd - start;
-      hi = hi < 2 * n ? hi : 2 * n;
-      tp[kw / 2].m0 = lanes (-start, hi);
-      tp[kw / 2].m1 = lanes (-start - 8, hi - 8);
-      tp[kw / 2].full = start >= 0 && hi >= 16;
+  if (g->in[1] * g->in[2] <= L1_PLANE_FLOATS) {
+    for (int64_t j0 = 0; j0 < ow_n; j0 += 8) {
+      Chunk8 one;
+      chunk8_masks (g, j0, kw_n, s, &one);
+      for (int64_t oh = 0; oh < oh_n; oh += RB)
+        rows8 (g, x, w, bias, act, out, oh, j0, one, kh_n, kw_n, s);
     }
-    for (int64_t oh = 0; oh < oh_n; oh += RB) {
-      __m256 acc[RB];
-      for (int q = 0; q < RB; q++)
-        acc[q] = _mm256_set1_ps (bias);
-#pragma GCC unroll 16
-      for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
-        int64_t ih = oh * s - ph + rr;
-        if (ih < 0 || ih >= h)
-          continue;
-        const float *r = x + ih * wd + (j0 * s - pw);
-        __m256 v[8];
-#pragma GCC unroll 8
-        for (int kw = 0; kw < kw_n; kw++) {
-          if (s == 1) {
-            v[kw] = load_tap (r + kw, &t[kw], 1);
-          } else if (kw % 2 == 0) {
-            const TapMask *pm = &tp[kw / 2];
-            __m256 a = pm->full ? _mm256_loadu_ps (r + kw)
-                : _mm256_maskload_ps (r + kw, pm->m0);
-            __m256 b = pm->full ? _mm256_loadu_ps (r + kw + 8)
-                : _mm256_maskload_ps (r + kw + 8, pm->m1);
-            v[kw] = evens (a, b);
-            if (kw + 1 < kw_n)
-              v[kw + 1] = odds (a, b);
-          }
-        }
-#pragma GCC unroll 4
-        for (int q = 0; q < RB; q++) {
-          int kh = rr - q * s;
-          if (kh < 0 || kh >= kh_n)
-            continue;
-#pragma GCC unroll 8
-          for (int kw = 0; kw < kw_n; kw++)
-            acc[q] = _mm256_fmadd_ps (v[kw],
-                _mm256_set1_ps (w[kh * kw_n + kw]), acc[q]);
-        }
-      }
-      for (int q = 0; q < RB && oh + q < oh_n; q++) {
-        __m256 y = act8 (acc[q], act);
-        if (n == 8)
-          _mm256_storeu_ps (out + (oh + q) * ow_n + j0, y);
-        else
-          _mm256_maskstore_ps (out + (oh + q) * ow_n + j0, store, y);
-      }
-    }
+    return;
+  }
+  Chunk8 ck[STRIP_CHUNKS];
+  for (int64_t s0 = 0; s0 < ow_n; s0 += 8 * STRIP_CHUNKS) {
+    int64_t s1 = ow_n - s0 < 8 * STRIP_CHUNKS ? ow_n : s0 + 8 * STRIP_CHUNKS;
+    for (int64_t j0 = s0; j0 < s1; j0 += 8)
+      chunk8_masks (g, j0, kw_n, s, &ck[(j0 - s0) / 8]);
+    for (int64_t oh = 0; oh < oh_n; oh += RB)
+      for (int64_t j0 = s0; j0 < s1; j0 += 8)
+        rows8 (g, x, w, bias, act, out, oh, j0, ck[(j0 - s0) / 8], kh_n,
+            kw_n, s);
   }
 }
 

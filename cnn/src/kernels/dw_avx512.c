@@ -180,10 +180,40 @@ plane8_any (const CnnConvGeom *g, const float *x, const float *w,
  * nothing). */
 #define RB 4
 
+/* Chunks whose masks block16 keeps at once: rows up to 512 outputs wide
+ * are walked row block by row block across the whole row, wider ones in
+ * strips of this many chunks. */
+#define STRIP_CHUNKS 32
+
+/* Input planes up to this many floats (32 KB, the L1 data cache of the
+ * reference machine) are walked chunk by chunk (block16). */
+#define L1_PLANE_FLOATS 8192
+
+/* The masks of one 16-wide chunk for block16 (kw_n <= 5). */
+typedef struct {
+  uint32_t m[5], mp[3];
+  __mmask16 store;
+} Chunk16;
+
 static inline __attribute__ ((always_inline)) void
-block16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
-    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
-    const int s)
+chunk16_masks (const CnnConvGeom *g, int64_t j0, const int kw_n,
+    const int s, Chunk16 *ck)
+{
+  int64_t ow_n = g->out[2], n = ow_n - j0 < 16 ? ow_n - j0 : 16;
+  ck->store = (__mmask16) bits (0, n);
+  chunk_masks (g, j0, n, kw_n, s, ck->m);
+  for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
+    /* pairs of taps (kw, kw + 1) share 32 inputs from column kw */
+    int64_t start = j0 * 2 - g->pad[2] + kw, hi = g->in[2] - start;
+    ck->mp[kw / 2] = bits (-start, hi < 2 * n ? hi : 2 * n);
+  }
+}
+
+/* RB output rows from oh of the chunk at column j0. */
+static inline __attribute__ ((always_inline)) void
+rows16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, int64_t oh, int64_t j0,
+    const Chunk16 ck, const int kh_n, const int kw_n, const int s)
 {
   const int64_t h = g->in[1], wd = g->in[2];
   const int64_t oh_n = g->out[1], ow_n = g->out[2];
@@ -192,58 +222,82 @@ block16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
       18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32 (1, 3, 5, 7, 9, 11, 13, 15, 17,
       19, 21, 23, 25, 27, 29, 31);
-  uint32_t m[64], mp[32];
-
-  for (int64_t j0 = 0; j0 < ow_n; j0 += 16) {
-    int64_t n = ow_n - j0 < 16 ? ow_n - j0 : 16;
-    __mmask16 store = (__mmask16) bits (0, n);
-    chunk_masks (g, j0, n, kw_n, s, m);
-    for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
-      /* pairs of taps (kw, kw + 1) share 32 inputs from column kw */
-      int64_t start = j0 * 2 - pw + kw, hi = wd - start;
-      mp[kw / 2] = bits (-start, hi < 2 * n ? hi : 2 * n);
-    }
-    for (int64_t oh = 0; oh < oh_n; oh += RB) {
-      __m512 acc[RB];
-      for (int q = 0; q < RB; q++)
-        acc[q] = _mm512_set1_ps (bias);
+  __m512 acc[RB];
+  for (int q = 0; q < RB; q++)
+    acc[q] = _mm512_set1_ps (bias);
 #pragma GCC unroll 16
-      for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
-        int64_t ih = oh * s - ph + rr;
-        if (ih < 0 || ih >= h)
-          continue;
-        const float *r = x + ih * wd + (j0 * s - pw);
-        __m512 v[8];
+  for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
+    int64_t ih = oh * s - ph + rr;
+    if (ih < 0 || ih >= h)
+      continue;
+    const float *r = x + ih * wd + (j0 * s - pw);
+    __m512 v[8];
 #pragma GCC unroll 8
-        for (int kw = 0; kw < kw_n; kw++) {
-          if (s == 1) {
-            v[kw] = _mm512_maskz_loadu_ps ((__mmask16) m[kw], r + kw);
-          } else if (kw % 2 == 0) {
-            /* 32 inputs from column kw: evens are tap kw, odds kw + 1 */
-            __m512 lo = _mm512_maskz_loadu_ps ((__mmask16) mp[kw / 2],
-                r + kw);
-            __m512 hi = _mm512_maskz_loadu_ps (
-                (__mmask16) (mp[kw / 2] >> 16), r + kw + 16);
-            v[kw] = _mm512_permutex2var_ps (lo, even, hi);
-            if (kw + 1 < kw_n)
-              v[kw + 1] = _mm512_permutex2var_ps (lo, odd, hi);
-          }
-        }
-#pragma GCC unroll 4
-        for (int q = 0; q < RB; q++) {
-          int kh = rr - q * s;
-          if (kh < 0 || kh >= kh_n)
-            continue;
-#pragma GCC unroll 8
-          for (int kw = 0; kw < kw_n; kw++)
-            acc[q] = _mm512_fmadd_ps (v[kw],
-                _mm512_set1_ps (w[kh * kw_n + kw]), acc[q]);
-        }
+    for (int kw = 0; kw < kw_n; kw++) {
+      if (s == 1) {
+        v[kw] = _mm512_maskz_loadu_ps ((__mmask16) ck.m[kw], r + kw);
+      } else if (kw % 2 == 0) {
+        /* 32 inputs from column kw: evens are tap kw, odds kw + 1 */
+        __m512 lo = _mm512_maskz_loadu_ps ((__mmask16) ck.mp[kw / 2],
+            r + kw);
+        __m512 hi = _mm512_maskz_loadu_ps (
+            (__mmask16) (ck.mp[kw / 2] >> 16), r + kw + 16);
+        v[kw] = _mm512_permutex2var_ps (lo, even, hi);
+        if (kw + 1 < kw_n)
+          v[kw + 1] = _mm512_permutex2var_ps (lo, odd, hi);
       }
-      for (int q = 0; q < RB && oh + q < oh_n; q++)
-        _mm512_mask_storeu_ps (out + (oh + q) * ow_n + j0, store,
-            act16 (acc[q], act));
     }
+#pragma GCC unroll 4
+    for (int q = 0; q < RB; q++) {
+      int kh = rr - q * s;
+      if (kh < 0 || kh >= kh_n)
+        continue;
+#pragma GCC unroll 8
+      for (int kw = 0; kw < kw_n; kw++)
+        acc[q] = _mm512_fmadd_ps (v[kw],
+            _mm512_set1_ps (w[kh * kw_n + kw]), acc[q]);
+    }
+  }
+  for (int q = 0; q < RB && oh + q < oh_n; q++)
+    _mm512_mask_storeu_ps (out + (oh + q) * ow_n + j0, ck.store,
+        act16 (acc[q], act));
+}
+
+/* Blocks of RB output rows of one chunk after another: each input row is
+ * loaded once per block and feeds every output row of the block it
+ * reaches, and the RB accumulators are independent FMA chains. A last
+ * partial block computes RB rows and stores the ones that exist (rows
+ * past the input read nothing). Chunk by chunk down the whole plane while
+ * the input plane fits in L1 (a chunk's masks stay in registers); larger
+ * planes are walked row block by row block across strips of up to
+ * STRIP_CHUNKS chunks, in address order, which the hardware prefetcher
+ * streams when the planes are cold (as in a model, where other layers ran
+ * in between). Measured in MobileNetV2: its 112x112 layer 1.5x faster,
+ * 28x28 planes 1.1x slower rows first. */
+static inline __attribute__ ((always_inline)) void
+block16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
+    const CnnFusedAct *act, float *out, const int kh_n, const int kw_n,
+    const int s)
+{
+  const int64_t oh_n = g->out[1], ow_n = g->out[2];
+  if (g->in[1] * g->in[2] <= L1_PLANE_FLOATS) {
+    for (int64_t j0 = 0; j0 < ow_n; j0 += 16) {
+      Chunk16 one;
+      chunk16_masks (g, j0, kw_n, s, &one);
+      for (int64_t oh = 0; oh < oh_n; oh += RB)
+        rows16 (g, x, w, bias, act, out, oh, j0, one, kh_n, kw_n, s);
+    }
+    return;
+  }
+  Chunk16 ck[STRIP_CHUNKS];
+  for (int64_t s0 = 0; s0 < ow_n; s0 += 16 * STRIP_CHUNKS) {
+    int64_t s1 = ow_n - s0 < 16 * STRIP_CHUNKS ? ow_n : s0 + 16 * STRIP_CHUNKS;
+    for (int64_t j0 = s0; j0 < s1; j0 += 16)
+      chunk16_masks (g, j0, kw_n, s, &ck[(j0 - s0) / 16]);
+    for (int64_t oh = 0; oh < oh_n; oh += RB)
+      for (int64_t j0 = s0; j0 < s1; j0 += 16)
+        rows16 (g, x, w, bias, act, out, oh, j0, ck[(j0 - s0) / 16], kh_n,
+            kw_n, s);
   }
 }
 

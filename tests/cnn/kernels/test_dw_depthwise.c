@@ -75,8 +75,8 @@ apply_act (float v, const CnnFusedAct *a)
 }
 
 #define CANARY 1234.5f
-#define MAX_IN 4096
-#define MAX_OUT 4096
+#define MAX_IN 8192
+#define MAX_OUT 8192
 
 /* One case at one level with one activation; returns false on failure. */
 static void
@@ -165,9 +165,13 @@ sweep (CnnCpuLevel level)
     DwCase s1 = { 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 };
     DwCase s2 = { 28, 28, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1 };
     DwCase wide = { 5, 112, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 };
+    /* rows longer than one strip of chunks (512 outputs on AVX-512, 128
+     * on AVX2), with a ragged last strip */
+    DwCase strips = { 6, 530, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 };
     run_case (&s1, level, &acts[a]);
     run_case (&s2, level, &acts[a]);
     run_case (&wide, level, &acts[a]);
+    run_case (&strips, level, &acts[a]);
   }
   /* rectangular kernels, mixed strides, 7x7, 1-wide kernels */
   static const DwCase odd[] = {
@@ -177,6 +181,7 @@ sweep (CnnCpuLevel level)
     { 20, 41, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3 },
     { 6, 40, 1, 9, 3, 1, 1, 1, 0, 4, 0, 4 },
     { 12, 7, 3, 1, 1, 2, 1, 1, 1, 0, 1, 0 },
+    { 7, 1061, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2 },
   };
   for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
     run_case (&odd[i], level, &acts[i % 5]);
