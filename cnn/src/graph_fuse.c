@@ -16,6 +16,12 @@
  * 4. Relu, Clip (constant bounds) and LeakyRelu whose input comes only
  *    from a Conv or Gemm become that node's fused epilogue (node->act),
  *    applied after the residual.
+ * 5. A depthwise Conv whose output only a 1x1 Conv reads (MobileNet's
+ *    blocks) is folded into that Conv when cnn_conv_dwpw_fusable says the
+ *    pair gains from running band by band: the 1x1 Conv (domain
+ *    CNN_CONV_DWPW_DOMAIN) takes the depthwise input, weights and bias as
+ *    inputs 0, 4 and 5, its attributes as pre_attrs and its activation as
+ *    pre_act.
  * Then every live node is prepared again (its inputs may have changed) and
  * constants no longer referenced are freed.
  */
@@ -331,6 +337,56 @@ fuse_residuals (CnnGraph *g)
   }
 }
 
+/* Folds depthwise Conv dw into the 1x1 Conv pw reading its only output;
+ * false (graph unchanged) when memory runs out. */
+static bool
+fold_depthwise (CnnGraph *g, CnnNode *dw, CnnNode *pw)
+{
+  int *inputs = malloc (6 * sizeof (int));
+  char *domain = malloc (sizeof CNN_CONV_DWPW_DOMAIN);
+  if (!inputs || !domain) {
+    free (inputs);
+    free (domain);
+    return false;
+  }
+  memcpy (domain, CNN_CONV_DWPW_DOMAIN, sizeof CNN_CONV_DWPW_DOMAIN);
+  int v = pw->inputs[0];
+  inputs[0] = dw->inputs[0];
+  inputs[1] = pw->inputs[1];
+  inputs[2] = pw->n_inputs > 2 ? pw->inputs[2] : -1;
+  inputs[3] = pw->n_inputs > 3 ? pw->inputs[3] : -1;
+  inputs[4] = dw->inputs[1];
+  inputs[5] = dw->n_inputs > 2 ? dw->inputs[2] : -1;
+  free (pw->inputs);
+  pw->inputs = inputs;
+  pw->n_inputs = 6;
+  free (pw->domain);
+  pw->domain = domain;
+  pw->pre_attrs = dw->attrs;
+  pw->n_pre_attrs = dw->n_attrs;
+  pw->pre_act = dw->act;
+  dw->attrs = NULL;
+  dw->n_attrs = 0;
+  g->values[v].producer = -1;
+  g->values[v].n_uses = 0;
+  dw->dead = true;
+  return true;
+}
+
+static void
+fuse_depthwise_pointwise (CnnGraph *g)
+{
+  for (int i = 0; i < g->n_nodes; i++) {
+    CnnNode *pw = &g->nodes[i];
+    if (!is_op (pw, "Conv") || pw->n_inputs < 2 || pw->inputs[0] < 0)
+      continue;
+    CnnNode *dw = sole_producer (g, pw->inputs[0]);
+    if (dw && is_op (dw, "Conv") && dw->outputs[0] == pw->inputs[0]
+        && cnn_conv_dwpw_fusable (g, dw, pw))
+      fold_depthwise (g, dw, pw);
+  }
+}
+
 static void
 free_unused_consts (CnnGraph *g)
 {
@@ -376,6 +432,7 @@ cnn_graph_fuse (CnnGraph *g, CnnDiag *d)
     return st;
   fuse_residuals (g);
   fuse_activations (g);
+  fuse_depthwise_pointwise (g);
   for (int i = 0; i < g->n_nodes; i++)
     if (!g->nodes[i].dead && (st = cnn_graph_prepare_node (g, i, d)) != CNN_OK)
       return st;

@@ -98,7 +98,7 @@ cnn_graph_sort (CnnGraph *g, CnnDiag *d)
   CnnStatus st = check_values (g, d);
   if (st != CNN_OK || g->n_nodes == 0)
     return st;
-  int *start, *cons;
+  int *start = NULL, *cons = NULL;
   if ((st = build_consumers (g, &start, &cons, d)) != CNN_OK)
     return st;
   int *pending = malloc (sizeof (int) * (size_t) g->n_nodes);

@@ -42,6 +42,9 @@ cnn_node_clear (CnnNode *n)
   for (int i = 0; i < n->n_attrs; i++)
     cnn_attr_clear (&n->attrs[i]);
   free (n->attrs);
+  for (int i = 0; i < n->n_pre_attrs; i++)
+    cnn_attr_clear (&n->pre_attrs[i]);
+  free (n->pre_attrs);
   free (n->name);
   free (n->op_type);
   free (n->domain);

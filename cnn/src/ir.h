@@ -89,6 +89,12 @@ typedef struct {
   const struct CnnOpDef *op; /* resolved at graph build */
   void *params;        /* op-private, from op->prepare */
   CnnFusedAct act;     /* set by the fusion pass */
+  /* A depthwise Conv that the fusion pass folded in front of this 1x1
+   * Conv (domain CNN_CONV_DWPW_DOMAIN, kernels/conv_geom.h): its
+   * attributes (moved from the folded node) and its fused activation. */
+  int n_pre_attrs;
+  CnnAttr *pre_attrs;
+  CnnFusedAct pre_act;
   bool dead;           /* removed by folding/fusion */
 } CnnNode;
 

@@ -26,6 +26,14 @@
  * so a model cannot produce it. */
 #define CNN_CONV_FUSED_DOMAIN "gst-cnn.fused"
 
+/* Domain of a 1x1 Conv into which graph_fuse.c folded the depthwise Conv
+ * producing its input: inputs X (the depthwise input), W, B, R (as
+ * above; B and R may be -1), W and B of the depthwise convolution; its
+ * attributes and activation are the node's pre_attrs and pre_act (ir.h).
+ * It computes act (W x pre_act (depthwise (X)) + B + R), band of rows by
+ * band of rows (ops/conv_dwpw.c). */
+#define CNN_CONV_DWPW_DOMAIN "gst-cnn.dwpw"
+
 typedef struct {
   int64_t n;              /* batch */
   int64_t c, oc, group;   /* input channels, output channels, groups */

@@ -29,10 +29,14 @@
  * in cache.
  * A Conv into which graph_fuse.c folded a residual Add (domain
  * CNN_CONV_FUSED_DOMAIN, fourth input R of the output's shape) computes
- * act (conv + bias + R). The reference for all paths is cnn_conv_ref
- * (kernels/conv_ref.c).
+ * act (conv + bias + R). A 1x1 Conv into which it folded the depthwise
+ * Conv producing its input (domain CNN_CONV_DWPW_DOMAIN, conv_geom.h)
+ * runs both band by band (CONV_DWPW, ops/conv_dwpw.c); the pair is
+ * chosen by cnn_conv_dwpw_fusable. The reference for all paths is
+ * cnn_conv_ref (kernels/conv_ref.c).
  */
 #include "ops.h"
+#include "conv_dwpw.h"
 #include "spatial.h"
 #include "../kernels/conv_geom.h"
 #include "../kernels/depthwise.h"
@@ -50,13 +54,15 @@ typedef enum {
   CONV_1X1,
   CONV_DEPTHWISE,
   CONV_FAST,
+  CONV_DWPW,
 } ConvAlgo;
 
 typedef struct {
   CnnConvGeom geom;
   ConvAlgo algo;
   CnnDepthwiseFn dw_fn;         /* CONV_DEPTHWISE */
-  CnnConvFast fast;             /* CONV_FAST */
+  CnnConvFast fast;             /* CONV_FAST, CONV_DWPW (the 1x1) */
+  CnnDwPw dwpw;                 /* CONV_DWPW */
   float *packed;                /* CONV_FAST: weights packed at load (owned) */
 } ConvParams;
 
@@ -137,6 +143,8 @@ conv_scratch_bytes (const CnnGraph *gr, const CnnNode *node, int threads)
     return 0;
   if (p->algo == CONV_FAST)
     return cnn_conv_fast_scratch (&p->fast, &p->geom, threads);
+  if (p->algo == CONV_DWPW)
+    return cnn_dwpw_scratch (&p->dwpw, &p->fast, threads);
   return col_stride (p) * (size_t) (threads > 1 ? threads : 1);
 }
 
@@ -151,11 +159,17 @@ conv_free_params (void *params)
 
 /* ---- prepare ------------------------------------------------------------ */
 
+static bool
+in_domain (const CnnNode *node, const char *domain)
+{
+  return node->domain && strcmp (node->domain, domain) == 0;
+}
+
 static CnnStatus
 check_inputs (CnnGraph *gr, const CnnNode *node, CnnDiag *d)
 {
-  int max_inputs = node->domain
-      && strcmp (node->domain, CNN_CONV_FUSED_DOMAIN) == 0 ? 4 : 3;
+  int max_inputs = in_domain (node, CNN_CONV_DWPW_DOMAIN) ? 6
+      : in_domain (node, CNN_CONV_FUSED_DOMAIN) ? 4 : 3;
   if (node->n_inputs < 2 || node->n_inputs > max_inputs
       || node->n_outputs < 1 || !cnn_node_input (gr, node, 0)
       || !cnn_node_input (gr, node, 1) || !cnn_node_output (gr, node, 0))
@@ -242,6 +256,75 @@ choose_algo (const CnnConvGeom *g)
   return one ? CONV_1X1 : CONV_IM2COL;
 }
 
+/* The folded depthwise convolution of a CNN_CONV_DWPW_DOMAIN node: its
+ * window over X (from the node's pre_attrs) into sd, after checking its
+ * weights W_d (c, 1, kh, kw) and bias B_d (c). */
+static CnnStatus
+resolve_pre_depthwise (CnnGraph *gr, const CnnNode *node, CnnSpatial *sd,
+    CnnDiag *d)
+{
+  const CnnValue *x = cnn_node_input (gr, node, 0);
+  const CnnValue *wd = cnn_node_input (gr, node, 4);
+  const CnnValue *bd = cnn_node_input (gr, node, 5);
+  CnnNode view = *node;
+  view.attrs = node->pre_attrs;
+  view.n_attrs = node->n_pre_attrs;
+  int64_t c = x->info.dims[1];
+  if (!wd || wd->info.dtype != CNN_DTYPE_FLOAT32 || x->info.rank != 4
+      || wd->info.rank != 4 || wd->info.dims[0] != c || wd->info.dims[1] != 1
+      || cnn_node_attr_int (&view, "group", 1) != c
+      || (bd && (bd->info.dtype != CNN_DTYPE_FLOAT32 || bd->info.rank != 1
+              || bd->info.dims[0] != c)))
+    return cnn_fail (d, CNN_ERR_INVALID_MODEL, "the folded depthwise "
+        "convolution does not match its input");
+  return cnn_spatial_resolve (&view, 2, x->info.dims + 2, wd->info.dims + 2,
+      false, sd, d);
+}
+
+/* Plans a CNN_CONV_DWPW_DOMAIN node (its 1x1 geometry already in p). */
+static CnnStatus
+plan_dwpw (CnnGraph *gr, const CnnNode *node, const CnnSpatial *sd,
+    ConvParams *p, CnnDiag *d)
+{
+  const CnnValue *x = cnn_node_input (gr, node, 0);
+  const CnnValue *wd = cnn_node_input (gr, node, 4);
+  CnnConvGeom gd;
+  fill_geom (&gd, x, wd, x->info.dims[1], sd);
+  if (choose_algo (&p->geom) != CONV_1X1 || p->geom.group != 1
+      || !cnn_conv_fast_init (&p->fast, &p->geom, true, cnn_cpu_level ())
+      || !cnn_dwpw_plan (&p->dwpw, &gd, &node->pre_act, &p->fast,
+          cnn_cpu_level ()))
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "the folded depthwise and 1x1 "
+        "convolutions cannot run together");
+  p->algo = CONV_DWPW;
+  return CNN_OK;
+}
+
+/* Sets the output's type and shape; checks the fused residual's. */
+static CnnStatus
+set_output (CnnGraph *gr, CnnNode *node, const CnnConvGeom *g,
+    const CnnSpatial *sp, CnnDiag *d)
+{
+  const CnnValue *x = cnn_node_input (gr, node, 0);
+  CnnValue *y = cnn_node_output (gr, node, 0);
+  y->info.dtype = CNN_DTYPE_FLOAT32;
+  y->info.rank = x->info.rank;
+  y->info.dims[0] = g->n;
+  y->info.dims[1] = g->oc;
+  for (int i = 0; i < sp->rank; i++)
+    y->info.dims[2 + i] = sp->out[i];
+  y->shape_known = true;
+  const CnnValue *r = cnn_node_input (gr, node, 3);
+  if (r && (r->info.dtype != CNN_DTYPE_FLOAT32
+          || !cnn_info_equal_dims (&r->info, &y->info))) {
+    char buf[64];
+    return cnn_fail (d, CNN_ERR_SHAPE, "residual input must be float32 "
+        "with the output's shape %s", cnn_dims_str (&y->info, buf,
+            sizeof buf));
+  }
+  return CNN_OK;
+}
+
 static CnnStatus
 conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
 {
@@ -254,9 +337,12 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   const CnnValue *x = cnn_node_input (gr, node, 0);
   const CnnValue *w = cnn_node_input (gr, node, 1);
   int rank = x->info.rank - 2;
-  CnnSpatial sp;
-  st = cnn_spatial_resolve (node, rank, x->info.dims + 2, w->info.dims + 2,
-      false, &sp, d);
+  bool dwpw = in_domain (node, CNN_CONV_DWPW_DOMAIN);
+  CnnSpatial sp, sd;
+  if (dwpw && (st = resolve_pre_depthwise (gr, node, &sd, d)) != CNN_OK)
+    return st;
+  st = cnn_spatial_resolve (node, rank, dwpw ? sd.out : x->info.dims + 2,
+      w->info.dims + 2, false, &sp, d);
   if (st != CNN_OK)
     return st;
 
@@ -275,30 +361,34 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
         "weights per output, %lld positions)", (long long) rows,
         (long long) positions);
   }
-  if (p->algo == CONV_DEPTHWISE)
+  if (dwpw) {
+    if ((st = plan_dwpw (gr, node, &sd, p, d)) != CNN_OK) {
+      free (p);
+      return st;
+    }
+  } else if (p->algo == CONV_DEPTHWISE)
     p->dw_fn = cnn_depthwise_select (g, cnn_cpu_level ());
   else if (cnn_conv_fast_init (&p->fast, g, p->algo == CONV_1X1,
           cnn_cpu_level ()))
     p->algo = CONV_FAST;
   node->params = p;
+  return set_output (gr, node, g, &sp, d);
+}
 
-  CnnValue *y = cnn_node_output (gr, node, 0);
-  y->info.dtype = CNN_DTYPE_FLOAT32;
-  y->info.rank = x->info.rank;
-  y->info.dims[0] = g->n;
-  y->info.dims[1] = g->oc;
-  for (int i = 0; i < rank; i++)
-    y->info.dims[2 + i] = sp.out[i];
-  y->shape_known = true;
-  const CnnValue *r = cnn_node_input (gr, node, 3);
-  if (r && (r->info.dtype != CNN_DTYPE_FLOAT32
-          || !cnn_info_equal_dims (&r->info, &y->info))) {
-    char buf[64];
-    return cnn_fail (d, CNN_ERR_SHAPE, "residual input must be float32 "
-        "with the output's shape %s", cnn_dims_str (&y->info, buf,
-            sizeof buf));
-  }
-  return CNN_OK;
+bool
+cnn_conv_dwpw_fusable (const CnnGraph *gr, const CnnNode *dw,
+    const CnnNode *pw)
+{
+  (void) gr;
+  const ConvParams *pd = dw->params, *pp = pw->params;
+  if (!pd || !pp || dw->op != cnn_ops_conv || pw->op != cnn_ops_conv
+      || pd->algo != CONV_DEPTHWISE || pp->algo != CONV_FAST
+      || dw->n_inputs > 3 || pw->n_inputs > 4 || pp->geom.group != 1
+      || pp->geom.in[0] != 1 || pd->geom.n != pp->geom.n)
+    return false;
+  CnnDwPw plan;
+  return cnn_dwpw_plan (&plan, &pd->geom, &dw->act, &pp->fast,
+      cnn_cpu_level ());
 }
 
 /* ---- pack (once, at the end of loading) --------------------------------- */
@@ -312,8 +402,8 @@ conv_pack (CnnGraph *gr, CnnNode *node, uint64_t *bytes, CnnDiag *d)
   ConvParams *p = node->params;
   const CnnValue *w = cnn_node_input (gr, node, 1);
   *bytes = 0;
-  if (!p || p->algo != CONV_FAST || !w || w->kind != CNN_VALUE_CONST
-      || !w->data)
+  if (!p || (p->algo != CONV_FAST && p->algo != CONV_DWPW) || !w
+      || w->kind != CNN_VALUE_CONST || !w->data)
     return CNN_OK;
   size_t floats = cnn_conv_fast_packed_floats (&p->fast, &p->geom);
   if (floats == 0)
@@ -445,6 +535,13 @@ conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   if (p->algo == CONV_FAST) {
     CnnConvIO io = { j.x, j.w, j.bias, j.res, j.y, j.act };
     cnn_conv_fast_run (&p->fast, g, &io, exec->pool, exec->scratch);
+    return CNN_OK;
+  }
+  if (p->algo == CONV_DWPW) {
+    CnnDwPwIO io = { j.x, cnn_exec_f32 (exec, node->inputs[4]),
+      node->inputs[5] >= 0 ? cnn_exec_f32 (exec, node->inputs[5]) : NULL,
+      { NULL, j.w, j.bias, j.res, j.y, j.act } };
+    cnn_dwpw_run (&p->dwpw, &p->fast, g, &io, exec->pool, exec->scratch);
     return CNN_OK;
   }
   int64_t ocg = g->oc / g->group;
