@@ -39,10 +39,14 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# Measured fp32 FMA peak of one core of the reference machine (issue 5: about
-# 243 GFLOP/s per core, AVX-512, two FMA units). % of peak at N threads is
-# measured GFLOP/s / (N x this).
+# fp32 FMA peak of one core when --peak-gflops is not given: issue 5's
+# reference machine (AVX-512 with two FMA units). run_bench.sh measures the
+# machine's own with fma_peak.c (an AVX-512 core that runs 512-bit FMAs on
+# 256-bit units has half this). % of peak at N threads is measured GFLOP/s
+# / (N x the peak).
 PEAK_GFLOPS_PER_CORE = 243.0
+PEAK = PEAK_GFLOPS_PER_CORE          # what main() uses (--peak-gflops)
+PEAK_SOURCE = "issue 5's reference machine"
 
 # Outputs are "close" when max |ours - ORT| <= CHECK_RTOL x max |ORT|.
 CHECK_RTOL = 1e-3
@@ -248,7 +252,7 @@ def core_rows(args, ours, ort, tmp, flops):
 def table_row(name, gflop, threads, res, check):
     o, t = res["ours"][0], res["ort"][0]
     om, tm = median(o), median(t)
-    peak = PEAK_GFLOPS_PER_CORE * threads
+    peak = PEAK * threads
 
     def rate(ms):
         g = gflop / (ms / 1e3) if ms > 0 else float("nan")
@@ -444,6 +448,10 @@ def parse_args(argv):
     ap.add_argument("--gst-format", default="I420")
     ap.add_argument("--no-gst", action="store_true", help="skip the element part")
     ap.add_argument("--markdown", help="also write the report to this file")
+    ap.add_argument("--peak-gflops", type=float, default=None,
+                    help="fp32 FMA peak of one core (run_bench.sh measures it "
+                    "with fma_peak.c); default: issue 5's reference machine, %.0f"
+                    % PEAK_GFLOPS_PER_CORE)
     args = ap.parse_args(argv)
     args.only = [m for m in args.only.split(",") if m]
     args.threads = [int(t) for t in args.threads.split(",") if t]
@@ -453,7 +461,11 @@ def parse_args(argv):
 
 
 def main(argv):
+    global PEAK, PEAK_SOURCE
     args = parse_args(argv)
+    if args.peak_gflops:
+        PEAK = args.peak_gflops
+        PEAK_SOURCE = "this machine's measured FMA peak per core, fma_peak.c"
     os.makedirs(args.work, exist_ok=True)
     kind = "cnn-run" if os.path.basename(args.ours) == "cnn-run" else "cnn-bench"
     ours = Runner("gst-cnn", [args.ours], kind)
@@ -473,13 +485,13 @@ def main(argv):
         "least %d warm-up runs and 300 ms per process), median/p90 over all runs; "
         "ours = `%s`; ORT: "
         "graph optimisation \"all\", intra-op threads = threads, sequential. "
-        "%% peak = GFLOP/s / (threads x %.0f GFLOP/s). CPU ms/run: CPU time of "
+        "%% peak = GFLOP/s / (threads x %.1f GFLOP/s, %s). CPU ms/run: CPU time of "
         "the whole process (all threads, spinning included) per timed run, median "
         "over rounds; less sensitive than wall time to other load on the machine. "
         "\"same output?\": top-1 equal and max |ours - ORT| <= %.0e x max |ORT|."
         % (machine_text(), load_before, load_text(), build_text(args.build),
            args.rounds, args.runs,
-           args.warmup, kind, PEAK_GFLOPS_PER_CORE, CHECK_RTOL)
+           args.warmup, kind, PEAK, PEAK_SOURCE, CHECK_RTOL)
         + (" cnn-run prints no per-run times: our median/p90 are over its round "
            "medians, and it feeds the input once for all runs." if kind == "cnn-run" else ""),
         ""] + core + ["", "Memory (our core, peak RSS of the bench process):", ""] + mem + [

@@ -19,7 +19,9 @@
 #      against BUILDDIR/cnn/libcnn.so (or libcnn-internal.a when the shared
 #      library lacks a symbol) into BUILDDIR/bench-models, else uses
 #      BUILDDIR/cnn/cnn-run; OURS=/path/to/tool overrides;
-#   4. runs bench.py, which prints a markdown report on stdout and writes it
+#   4. measures this machine's fp32 FMA peak per core (fma_peak.c, compiled
+#      into BUILDDIR/bench-models/fma-peak) for the "% of peak" column;
+#   5. runs bench.py, which prints a markdown report on stdout and writes it
 #      to BUILDDIR/bench-models/report.md.
 # Options after BUILDDIR go to bench.py (e.g. --only resnet18 --rounds 3
 # --runs 10 --threads 1 --no-gst); see `bench.py --help`.
@@ -78,8 +80,17 @@ if [ -z "$ours" ] && [ -x "$build/cnn/cnn-run" ]; then
 fi
 [ -n "$ours" ] || { echo "run_bench.sh: no libcnn.so or cnn-run in $build (build it first)" >&2; exit 1; }
 
-# 4. Measure.
+# 4. This machine's fp32 FMA peak per core (the "% of peak" column).
+peak_tool="$models/fma-peak"
+if [ ! -x "$peak_tool" ] || [ "$here/fma_peak.c" -nt "$peak_tool" ]; then
+  ${CC:-cc} -std=c11 -O2 -Wall "$here/fma_peak.c" -o "$peak_tool" -lm
+fi
+peak=$("$peak_tool" | sed -n 's/^peak_gflops=\([0-9.]*\).*/\1/p')
+[ -n "$peak" ] || { echo "run_bench.sh: fma-peak printed no peak" >&2; exit 1; }
+echo "run_bench.sh: fp32 FMA peak of one core: $peak GFLOP/s" >&2
+
+# 5. Measure.
 BENCH_COMMAND="tests/bench/run_bench.sh $(basename "$build")${*:+ $*}"
 export BENCH_COMMAND
 exec "$python" "$here/bench.py" --build "$build" --models "$models" --ours "$ours" \
-  --markdown "$models/report.md" "$@"
+  --peak-gflops "$peak" --markdown "$models/report.md" "$@"
