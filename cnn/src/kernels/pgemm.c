@@ -104,6 +104,18 @@ cnn_pgemm_b_all_floats (const CnnPgemm *pg, int64_t k, int64_t len)
   return k * ((len + pg->nr - 1) / pg->nr * pg->nr);
 }
 
+/* Asks for rows of A (n rows of kc floats, lda apart) to be brought into
+ * L2 ahead of use: the weights of a layer are usually cold (read once per
+ * run, from DRAM), and each row panel reads mr short rows at once, too
+ * short for the hardware prefetcher to learn. */
+static void
+prefetch_rows (const float *a, int64_t n, int64_t kc, int64_t lda)
+{
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t p = 0; p < kc; p += 16)
+      __builtin_prefetch (a + i * lda + p, 0, 2);
+}
+
 void
 cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
     const float *a, int64_t lda, CnnPgemmPackB pack_b, void *ctx, int64_t p0,
@@ -144,6 +156,9 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
     for (int64_t i0 = 0; i0 < m; i0 += mr) {
       int mv = m - i0 < mr ? (int) (m - i0) : mr;
       const float *ap = a + i0 * lda + k0;
+      if (i0 + mr < m)
+        prefetch_rows (ap + mr * lda, m - i0 - mr < mr ? m - i0 - mr : mr, kc,
+            lda);
       int64_t ldap = lda;
       if (copy_a) {
         ldap = slice_stride (kc);
