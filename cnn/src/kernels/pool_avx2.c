@@ -77,64 +77,88 @@ pick (__m256 a, __m256 b, int sel)
           _MM_SHUFFLE (3, 1, 2, 0)));
 }
 
+/* Output row oh of the chunk at column j0 (masks c). */
+static inline __attribute__ ((always_inline)) void
+row8 (const CnnPoolGeom *pg, const float *x, float *out, int64_t oh,
+    int64_t j0, const Chunk *c, const int kh_n, const int kw_n, const int s,
+    const bool is_max)
+{
+  const CnnConvGeom *g = &pg->geom;
+  const int64_t h = g->in[1], wd = g->in[2], ow_n = g->out[2];
+  const int64_t sh = g->stride[1], ph = g->pad[1], pw = g->pad[2];
+  const __m256 fill = _mm256_set1_ps (is_max ? -INFINITY : 0.0f);
+  __m256 acc = fill, nan = _mm256_setzero_ps ();
+  for (int kh = 0; kh < kh_n; kh++) {
+    int64_t ih = oh * sh - ph + kh;
+    if (ih < 0 || ih >= h)
+      continue;
+    const float *r = x + ih * wd + (j0 * s - pw);
+    __m256 v[64];
+#pragma GCC unroll 8
+    for (int kw = 0; kw < kw_n; kw++) {
+      if (s == 1) {
+        v[kw] = load8 (r + kw, c->m0[kw], c->full[kw], fill, is_max);
+      } else if (kw % 2 == 0) {
+        __m256 a = load8 (r + kw, c->m0[kw], c->full[kw], fill, is_max);
+        __m256 b = load8 (r + kw + 8, c->m1[kw], c->full[kw], fill, is_max);
+        v[kw] = pick (a, b, 0);
+        if (kw + 1 < kw_n)
+          v[kw + 1] = pick (a, b, 1);
+      }
+      if (is_max) {
+        nan = _mm256_or_ps (nan, _mm256_cmp_ps (v[kw], v[kw],
+                _CMP_UNORD_Q));
+        acc = _mm256_max_ps (acc, v[kw]);
+      } else {
+        acc = _mm256_add_ps (acc, v[kw]);
+      }
+    }
+  }
+  __m256 y;
+  if (is_max) {
+    y = _mm256_blendv_ps (acc, _mm256_set1_ps (NAN), nan);
+  } else {
+    __m256 cnt = _mm256_mul_ps (c->count_w, _mm256_set1_ps ((float)
+            cnn_pool_axis_count (pg, 1, oh)));
+    __m256 some = _mm256_cmp_ps (cnt, _mm256_setzero_ps (), _CMP_GT_OQ);
+    y = _mm256_and_ps (_mm256_div_ps (acc, cnt), some);
+  }
+  int64_t n = ow_n - j0 < 8 ? ow_n - j0 : 8;
+  if (n == 8)
+    _mm256_storeu_ps (out + oh * ow_n + j0, y);
+  else
+    _mm256_maskstore_ps (out + oh * ow_n + j0, lanes (0, n), y);
+}
+
+/* Chunk by chunk down planes that fit in L1 (32 KB), row by row across
+ * strips of STRIP_CHUNKS chunks for larger ones (see pool_avx512.c). */
+#define L1_PLANE_FLOATS 8192
+#define STRIP_CHUNKS 8
+
 static inline __attribute__ ((always_inline)) void
 pool8 (const CnnPoolGeom *pg, const float *x, float *out, const int kh_n,
     const int kw_n, const int s, const bool is_max)
 {
   const CnnConvGeom *g = &pg->geom;
-  const int64_t h = g->in[1], wd = g->in[2];
   const int64_t oh_n = g->out[1], ow_n = g->out[2];
-  const int64_t sh = g->stride[1], ph = g->pad[1], pw = g->pad[2];
-  const __m256 fill = _mm256_set1_ps (is_max ? -INFINITY : 0.0f);
-  Chunk c;
-
-  for (int64_t j0 = 0; j0 < ow_n; j0 += 8) {
-    int64_t n = ow_n - j0 < 8 ? ow_n - j0 : 8;
-    __m256i store = lanes (0, n);
-    chunk_setup (pg, j0, n, kw_n, s, &c);
-    for (int64_t oh = 0; oh < oh_n; oh++) {
-      __m256 acc = fill, nan = _mm256_setzero_ps ();
-      for (int kh = 0; kh < kh_n; kh++) {
-        int64_t ih = oh * sh - ph + kh;
-        if (ih < 0 || ih >= h)
-          continue;
-        const float *r = x + ih * wd + (j0 * s - pw);
-        __m256 v[64];
-#pragma GCC unroll 8
-        for (int kw = 0; kw < kw_n; kw++) {
-          if (s == 1) {
-            v[kw] = load8 (r + kw, c.m0[kw], c.full[kw], fill, is_max);
-          } else if (kw % 2 == 0) {
-            __m256 a = load8 (r + kw, c.m0[kw], c.full[kw], fill, is_max);
-            __m256 b = load8 (r + kw + 8, c.m1[kw], c.full[kw], fill,
-                is_max);
-            v[kw] = pick (a, b, 0);
-            if (kw + 1 < kw_n)
-              v[kw + 1] = pick (a, b, 1);
-          }
-          if (is_max) {
-            nan = _mm256_or_ps (nan, _mm256_cmp_ps (v[kw], v[kw],
-                    _CMP_UNORD_Q));
-            acc = _mm256_max_ps (acc, v[kw]);
-          } else {
-            acc = _mm256_add_ps (acc, v[kw]);
-          }
-        }
-      }
-      __m256 y;
-      if (is_max) {
-        y = _mm256_blendv_ps (acc, _mm256_set1_ps (NAN), nan);
-      } else {
-        __m256 cnt = _mm256_mul_ps (c.count_w, _mm256_set1_ps ((float)
-                cnn_pool_axis_count (pg, 1, oh)));
-        __m256 some = _mm256_cmp_ps (cnt, _mm256_setzero_ps (), _CMP_GT_OQ);
-        y = _mm256_and_ps (_mm256_div_ps (acc, cnt), some);
-      }
-      if (n == 8)
-        _mm256_storeu_ps (out + oh * ow_n + j0, y);
-      else
-        _mm256_maskstore_ps (out + oh * ow_n + j0, store, y);
+  if (g->in[1] * g->in[2] <= L1_PLANE_FLOATS) {
+    Chunk c;
+    for (int64_t j0 = 0; j0 < ow_n; j0 += 8) {
+      chunk_setup (pg, j0, ow_n - j0 < 8 ? ow_n - j0 : 8, kw_n, s, &c);
+      for (int64_t oh = 0; oh < oh_n; oh++)
+        row8 (pg, x, out, oh, j0, &c, kh_n, kw_n, s, is_max);
     }
+    return;
+  }
+  Chunk c[STRIP_CHUNKS];
+  for (int64_t s0 = 0; s0 < ow_n; s0 += 8 * STRIP_CHUNKS) {
+    int64_t s1 = ow_n - s0 < 8 * STRIP_CHUNKS ? ow_n : s0 + 8 * STRIP_CHUNKS;
+    for (int64_t j0 = s0; j0 < s1; j0 += 8)
+      chunk_setup (pg, j0, ow_n - j0 < 8 ? ow_n - j0 : 8, kw_n, s,
+          &c[(j0 - s0) / 8]);
+    for (int64_t oh = 0; oh < oh_n; oh++)
+      for (int64_t j0 = s0; j0 < s1; j0 += 8)
+        row8 (pg, x, out, oh, j0, &c[(j0 - s0) / 8], kh_n, kw_n, s, is_max);
   }
 }
 

@@ -141,6 +141,10 @@ sweep (CnnCpuLevel level)
     { 112, 112, 3, 3, 2, 2, 1, 1, 1, 1, true, false },  /* ResNet stem */
     { 55, 55, 3, 3, 2, 2, 0, 0, 1, 1, true, false },    /* SqueezeNet ceil */
     { 13, 13, 3, 3, 1, 1, 1, 1, 1, 1, false, false },
+    /* planes larger than L1, rows wider than a strip of chunks (128
+     * outputs on AVX-512, 64 on AVX2), ragged last strip */
+    { 9, 1500, 3, 3, 1, 1, 1, 1, 1, 1, true, false },
+    { 7, 2100, 3, 3, 2, 2, 1, 1, 1, 1, false, false },
   };
   for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
     run_case (&odd[i], level, false);
