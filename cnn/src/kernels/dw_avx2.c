@@ -140,10 +140,11 @@ plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
 
 /* Blocks of RB output rows (see dw_avx512.c): chunk by chunk while the
  * input plane fits in L1, else row block by row block across strips of up
- * to STRIP_CHUNKS 8-wide chunks, in address order. Each input row is loaded once per block and feeds every
- * output row of the block it reaches; the RB accumulators are independent
- * FMA chains. At stride 2 the 16 inputs from column kw give taps kw
- * (evens) and kw + 1 (odds). */
+ * to STRIP_CHUNKS 8-wide chunks, in address order. Each input row is
+ * loaded once per block and feeds every output row of the block it
+ * reaches; the RB (4, named) accumulators are independent FMA chains. At
+ * stride 2 the 16 inputs from column kw give taps kw (evens) and kw + 1
+ * (odds). */
 #define RB 4
 #define STRIP_CHUNKS 16
 #define L1_PLANE_FLOATS 8192
@@ -172,58 +173,86 @@ chunk8_masks (const CnnConvGeom *g, int64_t j0, const int kw_n,
   }
 }
 
-/* RB output rows from oh of the chunk at column j0. */
+/* The inputs under the chunk at column j0 (masks ck) of input row r (at
+ * column 0) for filter columns 0 .. kw_n - 1 (at most 5). */
+static inline __attribute__ ((always_inline)) void
+load_row8 (const float *r, const Chunk8 ck, const int kw_n, const int s,
+    __m256 *v0, __m256 *v1, __m256 *v2, __m256 *v3, __m256 *v4)
+{
+  __m256 *v[5] = { v0, v1, v2, v3, v4 };
+#pragma GCC unroll 8
+  for (int kw = 0; kw < kw_n; kw++) {
+    if (s == 1) {
+      *v[kw] = load_tap (r + kw, &ck.t[kw], 1);
+    } else if (kw % 2 == 0) {
+      const TapMask *pm = &ck.tp[kw / 2];
+      __m256 a = pm->full ? _mm256_loadu_ps (r + kw)
+          : _mm256_maskload_ps (r + kw, pm->m0);
+      __m256 b = pm->full ? _mm256_loadu_ps (r + kw + 8)
+          : _mm256_maskload_ps (r + kw + 8, pm->m1);
+      *v[kw] = evens (a, b);
+      if (kw + 1 < kw_n)
+        *v[kw + 1] = odds (a, b);
+    }
+  }
+}
+
+/* acc + one filter row wr (kw_n taps) times the loaded inputs, kw order. */
+static inline __attribute__ ((always_inline)) __m256
+fma_row8 (__m256 acc, const float *wr, const int kw_n, __m256 v0,
+    __m256 v1, __m256 v2, __m256 v3, __m256 v4)
+{
+  const __m256 v[5] = { v0, v1, v2, v3, v4 };
+#pragma GCC unroll 8
+  for (int kw = 0; kw < kw_n; kw++)
+    acc = _mm256_fmadd_ps (v[kw], _mm256_set1_ps (wr[kw]), acc);
+  return acc;
+}
+
+static inline void
+store8 (float *o, const Chunk8 ck, __m256 y)
+{
+  if (ck.n == 8)
+    _mm256_storeu_ps (o, y);
+  else
+    _mm256_maskstore_ps (o, ck.store, y);
+}
+
+/* RB (4) output rows from oh of the chunk at column j0: each input row is
+ * loaded once and feeds every output row it reaches; four named
+ * accumulators (independent FMA chains that stay in registers). */
 static inline __attribute__ ((always_inline)) void
 rows8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
     const CnnFusedAct *act, float *out, int64_t oh, int64_t j0,
     const Chunk8 ck, const int kh_n, const int kw_n, const int s)
 {
-  const int64_t h = g->in[1], wd = g->in[2];
-  const int64_t oh_n = g->out[1], ow_n = g->out[2];
-  const int64_t ph = g->pad[1], pw = g->pad[2];
-  __m256 acc[RB];
-  for (int q = 0; q < RB; q++)
-    acc[q] = _mm256_set1_ps (bias);
+  const int64_t h = g->in[1], oh_n = g->out[1], ow_n = g->out[2];
+  __m256 a0 = _mm256_set1_ps (bias), a1 = a0, a2 = a0, a3 = a0;
 #pragma GCC unroll 16
   for (int rr = 0; rr < (RB - 1) * s + kh_n; rr++) {
-    int64_t ih = oh * s - ph + rr;
+    int64_t ih = oh * s - g->pad[1] + rr;
     if (ih < 0 || ih >= h)
       continue;
-    const float *r = x + ih * wd + (j0 * s - pw);
-    __m256 v[8];
-#pragma GCC unroll 8
-    for (int kw = 0; kw < kw_n; kw++) {
-      if (s == 1) {
-        v[kw] = load_tap (r + kw, &ck.t[kw], 1);
-      } else if (kw % 2 == 0) {
-        const TapMask *pm = &ck.tp[kw / 2];
-        __m256 a = pm->full ? _mm256_loadu_ps (r + kw)
-            : _mm256_maskload_ps (r + kw, pm->m0);
-        __m256 b = pm->full ? _mm256_loadu_ps (r + kw + 8)
-            : _mm256_maskload_ps (r + kw + 8, pm->m1);
-        v[kw] = evens (a, b);
-        if (kw + 1 < kw_n)
-          v[kw + 1] = odds (a, b);
-      }
-    }
-#pragma GCC unroll 4
-    for (int q = 0; q < RB; q++) {
-      int kh = rr - q * s;
-      if (kh < 0 || kh >= kh_n)
-        continue;
-#pragma GCC unroll 8
-      for (int kw = 0; kw < kw_n; kw++)
-        acc[q] = _mm256_fmadd_ps (v[kw],
-            _mm256_set1_ps (w[kh * kw_n + kw]), acc[q]);
-    }
+    __m256 v0, v1, v2, v3, v4;
+    load_row8 (x + ih * g->in[2] + (j0 * s - g->pad[2]), ck, kw_n, s, &v0,
+        &v1, &v2, &v3, &v4);
+    if (rr < kh_n)
+      a0 = fma_row8 (a0, w + rr * kw_n, kw_n, v0, v1, v2, v3, v4);
+    if (rr >= s && rr - s < kh_n)
+      a1 = fma_row8 (a1, w + (rr - s) * kw_n, kw_n, v0, v1, v2, v3, v4);
+    if (rr >= 2 * s && rr - 2 * s < kh_n)
+      a2 = fma_row8 (a2, w + (rr - 2 * s) * kw_n, kw_n, v0, v1, v2, v3, v4);
+    if (rr >= 3 * s && rr - 3 * s < kh_n)
+      a3 = fma_row8 (a3, w + (rr - 3 * s) * kw_n, kw_n, v0, v1, v2, v3, v4);
   }
-  for (int q = 0; q < RB && oh + q < oh_n; q++) {
-    __m256 y = act8 (acc[q], act);
-    if (ck.n == 8)
-      _mm256_storeu_ps (out + (oh + q) * ow_n + j0, y);
-    else
-      _mm256_maskstore_ps (out + (oh + q) * ow_n + j0, ck.store, y);
-  }
+  float *o = out + oh * ow_n + j0;
+  store8 (o, ck, act8 (a0, act));
+  if (oh + 1 < oh_n)
+    store8 (o + ow_n, ck, act8 (a1, act));
+  if (oh + 2 < oh_n)
+    store8 (o + 2 * ow_n, ck, act8 (a2, act));
+  if (oh + 3 < oh_n)
+    store8 (o + 3 * ow_n, ck, act8 (a3, act));
 }
 
 static inline __attribute__ ((always_inline)) void
