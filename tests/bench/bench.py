@@ -378,7 +378,7 @@ def element_rows(args, ours, core_ms):
         if threads not in args.gst_threads:
             continue
         w, h = model_input_size(model_files(args, name)[0])
-        frames = int(min(200, max(10, args.gst_seconds * 1e3 / max(cms, 0.01))))
+        frames = int(min(5000, max(10, args.gst_seconds * 1e3 / max(cms, 0.01))))
         for size in ((w, h), (1920, 1080)):
             try:
                 m = element_point(env, args, ours, name, threads, size, frames)
