@@ -6,8 +6,8 @@
  * 1. A Conv node of domain CNN_CONV_DWPW_DOMAIN (as graph_fuse.c makes of
  *    a depthwise Conv and the 1x1 Conv reading it), built by hand on odd
  *    shapes: 3x3 and 5x5 kernels, strides 1 and 2, image sizes whose rows
- *    do not split evenly into bands, with and without biases and the
- *    residual input, both activations fused. Output against cnn_conv_ref
+ *    do not split evenly into bands, a batch of 3, with and without biases
+ *    and the residual input, both activations fused. Output against cnn_conv_ref
  *    run twice (depthwise, its activation, then 1x1 + bias + R and the
  *    activation) within 1e-4 relative + 1e-5 * channels absolute; 1, 2 and
  *    3 threads bitwise identical (the bands depend on the geometry only).
@@ -26,7 +26,7 @@
 
 typedef struct {
   const char *what;
-  int64_t c, oc, h, w, k, stride;
+  int64_t n, c, oc, h, w, k, stride;
   bool bias, residual;
 } DwPwCase;
 
@@ -49,7 +49,7 @@ static CnnConvGeom
 dw_geom (const DwPwCase *t)
 {
   int64_t p = t->k / 2;
-  CnnConvGeom g = { .n = 1, .c = t->c, .oc = t->c, .group = t->c,
+  CnnConvGeom g = { .n = t->n, .c = t->c, .oc = t->c, .group = t->c,
     .in = { 1, t->h, t->w }, .k = { 1, t->k, t->k },
     .stride = { 1, t->stride, t->stride }, .dil = { 1, 1, 1 },
     .pad = { 0, p, p } };
@@ -65,18 +65,18 @@ reference (const DwPwCase *t, const float *x, const float *wd,
     const float *bd, const float *wp, const float *bp, const float *r)
 {
   CnnConvGeom gd = dw_geom (t);
-  int64_t hw = gd.out[1] * gd.out[2];
-  CnnConvGeom gp = { .n = 1, .c = t->c, .oc = t->oc, .group = 1,
+  int64_t hw = gd.out[1] * gd.out[2], n = t->n;
+  CnnConvGeom gp = { .n = n, .c = t->c, .oc = t->oc, .group = 1,
     .in = { 1, gd.out[1], gd.out[2] }, .out = { 1, gd.out[1], gd.out[2] },
     .k = { 1, 1, 1 }, .stride = { 1, 1, 1 }, .dil = { 1, 1, 1 } };
-  float *mid = malloc (sizeof (float) * (size_t) (t->c * hw));
-  float *y = malloc (sizeof (float) * (size_t) (t->oc * hw));
+  float *mid = malloc (sizeof (float) * (size_t) (n * t->c * hw));
+  float *y = malloc (sizeof (float) * (size_t) (n * t->oc * hw));
   cnn_conv_ref (&gd, x, wd, bd, mid);
-  act_ref (mid, (size_t) (t->c * hw), &relu6);
+  act_ref (mid, (size_t) (n * t->c * hw), &relu6);
   cnn_conv_ref (&gp, mid, wp, bp, y);
-  for (int64_t i = 0; r && i < t->oc * hw; i++)
+  for (int64_t i = 0; r && i < n * t->oc * hw; i++)
     y[i] += r[i];
-  act_ref (y, (size_t) (t->oc * hw), &clip);
+  act_ref (y, (size_t) (n * t->oc * hw), &clip);
   free (mid);
   return y;
 }
@@ -88,9 +88,10 @@ fused_node (CnnGraph *gr, const DwPwCase *t, const float *wd,
     const float *bd, const float *wp, const float *bp)
 {
   CnnConvGeom gd = dw_geom (t);
-  int64_t xd[4] = { 1, t->c, t->h, t->w }, wdd[4] = { t->c, 1, t->k, t->k };
+  int64_t xd[4] = { t->n, t->c, t->h, t->w };
+  int64_t wdd[4] = { t->c, 1, t->k, t->k };
   int64_t wpd[4] = { t->oc, t->c, 1, 1 }, cd[1] = { t->c }, od[1] = { t->oc };
-  int64_t yd[4] = { 1, t->oc, gd.out[1], gd.out[2] };
+  int64_t yd[4] = { t->n, t->oc, gd.out[1], gd.out[2] };
   int in[6] = { h_value (gr, "X", CNN_VALUE_INPUT, 4, xd, NULL),
     h_value (gr, "W", CNN_VALUE_CONST, 4, wpd, wp),
     t->bias ? h_value (gr, "B", CNN_VALUE_CONST, 1, od, bp) : -1,
@@ -120,8 +121,8 @@ static void
 run_case (const DwPwCase *t, uint32_t seed)
 {
   CnnConvGeom gd = dw_geom (t);
-  size_t nx = (size_t) (t->c * t->h * t->w);
-  size_t ny = (size_t) (t->oc * gd.out[1] * gd.out[2]);
+  size_t nx = (size_t) (t->n * t->c * t->h * t->w);
+  size_t ny = (size_t) (t->n * t->oc * gd.out[1] * gd.out[2]);
   float *x = h_rand_array (nx, seed);
   float *wd = h_rand_array ((size_t) (t->c * t->k * t->k), seed + 1);
   float *bd = h_rand_array ((size_t) t->c, seed + 2);
@@ -172,7 +173,7 @@ static bool
 pair_fusable (int64_t c, int64_t oc, int64_t hw, int64_t s,
     int64_t pw_stride)
 {
-  DwPwCase t = { "pair", c, oc, hw, hw, 3, s, true, false };
+  DwPwCase t = { "pair", 1, c, oc, hw, hw, 3, s, true, false };
   CnnConvGeom gd = dw_geom (&t);
   int64_t xd[4] = { 1, c, hw, hw }, wdd[4] = { c, 1, 3, 3 };
   int64_t wpd[4] = { oc, c, 1, 1 };
@@ -219,12 +220,14 @@ int
 main (void)
 {
   static const DwPwCase cases[] = {
-    { "3x3 s1 32->16 40x40", 32, 16, 40, 40, 3, 1, true, false },
-    { "3x3 s1 24->24 37x29 residual", 24, 24, 37, 29, 3, 1, true, true },
-    { "3x3 s2 16->40 65x50 no bias", 16, 40, 65, 50, 3, 2, false, false },
-    { "5x5 s2 8->20 71x43 residual", 8, 20, 71, 43, 5, 2, true, true },
-    { "5x5 s1 64->9 30x33", 64, 9, 30, 33, 5, 1, true, false },
-    { "3x3 s1 3->50 48x20 residual", 3, 50, 48, 20, 3, 1, false, true },
+    { "3x3 s1 32->16 40x40", 1, 32, 16, 40, 40, 3, 1, true, false },
+    { "3x3 s1 24->24 37x29 residual", 1, 24, 24, 37, 29, 3, 1, true, true },
+    { "3x3 s2 16->40 65x50 no bias", 1, 16, 40, 65, 50, 3, 2, false, false },
+    { "5x5 s2 8->20 71x43 residual", 1, 8, 20, 71, 43, 5, 2, true, true },
+    { "5x5 s1 64->9 30x33", 1, 64, 9, 30, 33, 5, 1, true, false },
+    { "3x3 s1 3->50 48x20 residual", 1, 3, 50, 48, 20, 3, 1, false, true },
+    { "batch 3, 3x3 s2 12->28 41x38 residual", 3, 12, 28, 41, 38, 3, 2, true,
+      true },
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run_case (&cases[i], 300 + 7 * (uint32_t) i);
