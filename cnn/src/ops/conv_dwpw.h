@@ -43,8 +43,8 @@ typedef struct {
 /* Plans the pair: dw a depthwise convolution (c == oc == group, 2-D) with
  * SIMD kernels at `level`, pw the 1x1 convolution of its output (planned
  * by cnn_conv_fast_init). False when running them together does not pay:
- * fewer than four bands per image, or bands narrower than two
- * micro-kernel panels. */
+ * more than 64 channels (see conv_dwpw.c), fewer than four bands per
+ * image, or bands narrower than two micro-kernel panels. */
 bool cnn_dwpw_plan (CnnDwPw *f, const CnnConvGeom *dw,
     const CnnFusedAct *dw_act, const CnnConvFast *pw, CnnCpuLevel level);
 
