@@ -121,11 +121,16 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
     tiles = more < positions / nr ? more : positions / nr;
     tile = budget_tile (f, rows, positions, tiles < 1 ? 1 : tiles);
   }
-  f->tile = tile;
+  /* the tiles' count stays; their whole panels are shared out evenly
+   * (784 positions in 4 tiles: 192, 192, 192, 208, not 240, 240, 240, 64) */
+  f->tiles = (positions + tile - 1) / tile;
+  int64_t panels = (positions + nr - 1) / nr;
+  tile = (panels + f->tiles - 1) / f->tiles * nr;
+  f->tile = tile < positions ? tile : positions;
   /* a 1x1 convolution reads B in place (cnn_pgemm_rows_b): nothing to
    * share */
   bool in_place = f->one && cnn_pgemm_lda (positions) == positions;
-  f->shared_b = tile == positions && f->mblock < ocg && !in_place;
+  f->shared_b = f->tile == positions && f->mblock < ocg && !in_place;
   /* the channel blocks of a multi-thread pool */
   f->mblock_par = f->mblock;
   int64_t items = outer * tiles * parts;
@@ -135,7 +140,16 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
     more = more < ocg / (2 * mr) ? more : ocg / (2 * mr);
     f->mblock_par = round_up ((ocg + more - 1) / more, mr);
   }
-  f->shared_b_par = tile == positions && f->mblock_par < ocg && !in_place;
+  f->shared_b_par = f->tile == positions && f->mblock_par < ocg
+      && !in_place;
+}
+
+int64_t
+cnn_conv_fast_tile_start (const CnnConvFast *f, int64_t t, int64_t n)
+{
+  int64_t panels = (n + f->pg.nr - 1) / f->pg.nr;
+  int64_t p = t * panels / f->tiles * f->pg.nr;
+  return p < n ? p : n;
 }
 
 static bool
@@ -321,17 +335,19 @@ tiled_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   const Job *j = ctx;
   const CnnConvGeom *g = j->g;
   int64_t positions = cnn_conv_geom_out_size (g), ocg = g->oc / g->group;
-  int64_t tile = j->f->tile, mblock = j->mblock;
+  int64_t mblock = j->mblock;
   float *bbuf = (float *) (j->scratch + j->stride * (size_t) thread);
   float *abuf = (float *) ((char *) bbuf + bbuf_bytes (j->f, k_rows (g)));
   for (int64_t i = begin; i < end; i++) {
     int64_t mb = i % j->mblocks, rest = i / j->mblocks;
     int64_t t = rest % j->tiles, ig = rest / j->tiles;
-    int64_t p0 = t * tile, m0 = mb * mblock, plane0;
+    int64_t p0 = cnn_conv_fast_tile_start (j->f, t, positions);
+    int64_t p1 = cnn_conv_fast_tile_start (j->f, t + 1, positions);
+    int64_t m0 = mb * mblock, plane0;
     PackCtx pc;
     group_view (j, ig, &pc, &plane0);
     gemm_block (j, &pc, plane0, m0, ocg - m0 < mblock ? ocg - m0 : mblock, p0,
-        positions - p0 < tile ? positions - p0 : tile, bbuf, abuf);
+        p1 - p0, bbuf, abuf);
   }
 }
 
@@ -516,7 +532,7 @@ void
 cnn_conv_fast_run (const CnnConvFast *f, const CnnConvGeom *g,
     const CnnConvIO *io, CnnThreadPool *pool, void *scratch)
 {
-  int64_t ocg = g->oc / g->group, positions = cnn_conv_geom_out_size (g);
+  int64_t ocg = g->oc / g->group;
   Job j = { .f = f, .g = g, .io = *io, .scratch = scratch };
 #if defined(CNN_HAVE_X86_KERNELS)
   if (f->winograd) {
@@ -531,7 +547,7 @@ cnn_conv_fast_run (const CnnConvFast *f, const CnnConvGeom *g,
     shared_run (&j, pool);
     return;
   }
-  j.tiles = (positions + f->tile - 1) / f->tile;
+  j.tiles = f->tiles;
   j.stride = bbuf_bytes (f, k_rows (g)) + abuf_bytes (f);
   cnn_parallel_for (pool, g->n * g->group * j.tiles * j.mblocks, 1,
       tiled_chunk, &j);

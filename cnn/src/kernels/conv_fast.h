@@ -39,7 +39,10 @@ typedef struct {
   bool winograd;
   bool shared_b;                /* one tile, several channel blocks */
   int64_t tile, mblock;         /* positions (Winograd: tiles) per item,
-                                 * output channels per item */
+                                 * at most; output channels per item */
+  int64_t tiles;                /* pgemm: tiles of positions, whole
+                                 * micro-kernel panels shared out evenly
+                                 * (cnn_conv_fast_tile_start) */
   int64_t mblock_par;           /* output channels per item with a pool of
                                  * several threads (same bits) */
   bool shared_b_par;            /* shared_b for that split */
@@ -62,6 +65,11 @@ typedef struct {
   float *y;
   const CnnFusedAct *act;
 } CnnConvIO;
+
+/* First position of pgemm tile t (0 .. f->tiles; tile t covers positions
+ * [start (t), start (t + 1)) of the n positions). */
+int64_t cnn_conv_fast_tile_start (const CnnConvFast *f, int64_t t,
+    int64_t n);
 
 /* Plans g at CPU level `level`; false when the level has no micro-kernel
  * (the caller keeps its BLAS path). one: 1x1x1 kernel, stride 1, no pad. */
