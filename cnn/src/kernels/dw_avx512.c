@@ -205,10 +205,18 @@ chunk16_masks (const CnnConvGeom *g, int64_t j0, const int kw_n,
   int64_t ow_n = g->out[2], n = ow_n - j0 < 16 ? ow_n - j0 : 16;
   ck->store = (__mmask16) bits (0, n);
   chunk_masks (g, j0, n, kw_n, s, ck->m);
-  for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
-    /* pairs of taps (kw, kw + 1) share 32 inputs from column kw */
+  for (int kw = 0; s == 2 && kw + 1 < kw_n; kw += 2) {
+    /* pairs of taps (kw, kw + 1) share 32 inputs from column kw; the pair
+     * before an odd last tap also loads input 2n, which that tap's last
+     * lane reads (see load_row16) */
     int64_t start = j0 * 2 - g->pad[2] + kw, hi = g->in[2] - start;
-    ck->mp[kw / 2] = bits (-start, hi < 2 * n ? hi : 2 * n);
+    int64_t last = 2 * n + (kw + 3 == kw_n);
+    ck->mp[kw / 2] = bits (-start, hi < last ? hi : last);
+  }
+  if (s == 2 && kw_n % 2 == 1 && kw_n >= 3) {
+    /* the odd last tap's input 2 * 16 past its pair's column (lane 0) */
+    int64_t at = j0 * 2 - g->pad[2] + kw_n - 3 + 2 * (ow_n <= 8 ? 8 : 16);
+    ck->mp[kw_n / 2] = at >= 0 && at < g->in[2];
   }
 }
 
@@ -227,6 +235,14 @@ load_row16 (const float *r, const Chunk16 ck, const int kw_n, const int s,
   for (int kw = 0; kw < kw_n; kw++) {
     if (s == 1) {
       *v[kw] = _mm512_maskz_loadu_ps ((__mmask16) ck.m[kw], r + kw);
+    } else if (kw % 2 == 0 && kw + 1 == kw_n && kw >= 2) {
+      /* odd last tap: the evens of the pair before it shifted by one
+       * column (input 2j + 2 is even input j + 1), lane 15 from the input
+       * 32 columns on */
+      __m512 nx = _mm512_maskz_loadu_ps ((__mmask16) ck.mp[kw / 2],
+          r + kw - 2 + 32);
+      *v[kw] = _mm512_castsi512_ps (_mm512_alignr_epi32 (
+              _mm512_castps_si512 (nx), _mm512_castps_si512 (*v[kw - 2]), 1));
     } else if (kw % 2 == 0) {
       /* 32 inputs from column kw: evens are tap kw, odds kw + 1 */
       __m512 lo = _mm512_maskz_loadu_ps ((__mmask16) ck.mp[kw / 2], r + kw);
@@ -342,6 +358,12 @@ load_row8 (const float *r, const Chunk16 ck, const int kw_n, const int s,
   for (int kw = 0; kw < kw_n; kw++) {
     if (s == 1) {
       *v[kw] = _mm256_maskz_loadu_ps ((__mmask8) ck.m[kw], r + kw);
+    } else if (kw % 2 == 0 && kw + 1 == kw_n && kw >= 2) {
+      /* as load_row16: the evens before, shifted, lane 7 from 16 on */
+      __m256 nx = _mm256_maskz_loadu_ps ((__mmask8) ck.mp[kw / 2],
+          r + kw - 2 + 16);
+      *v[kw] = _mm256_castsi256_ps (_mm256_alignr_epi32 (
+              _mm256_castps_si256 (nx), _mm256_castps_si256 (*v[kw - 2]), 1));
     } else if (kw % 2 == 0) {
       __m512 p = _mm512_permutexvar_ps (evod,
           _mm512_maskz_loadu_ps ((__mmask16) ck.mp[kw / 2], r + kw));
