@@ -382,7 +382,7 @@ fuse_depthwise_pointwise (CnnGraph *g)
       continue;
     CnnNode *dw = sole_producer (g, pw->inputs[0]);
     if (dw && is_op (dw, "Conv") && dw->outputs[0] == pw->inputs[0]
-        && cnn_conv_dwpw_fusable (g, dw, pw))
+        && cnn_conv_dwpw_fusable (dw, pw))
       fold_depthwise (g, dw, pw);
   }
 }

@@ -376,15 +376,12 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
 }
 
 bool
-cnn_conv_dwpw_fusable (const CnnGraph *gr, const CnnNode *dw,
-    const CnnNode *pw)
+cnn_conv_dwpw_fusable (const CnnNode *dw, const CnnNode *pw)
 {
-  (void) gr;
   const ConvParams *pd = dw->params, *pp = pw->params;
   if (!pd || !pp || dw->op != cnn_ops_conv || pw->op != cnn_ops_conv
       || pd->algo != CONV_DEPTHWISE || pp->algo != CONV_FAST
-      || dw->n_inputs > 3 || pw->n_inputs > 4 || pp->geom.group != 1
-      || pp->geom.in[0] != 1 || pd->geom.n != pp->geom.n)
+      || dw->n_inputs > 3 || pw->n_inputs > 4 || pp->geom.group != 1)
     return false;
   CnnDwPw plan;
   return cnn_dwpw_plan (&plan, &pd->geom, &dw->act, &pp->fast,

@@ -5,10 +5,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Scratch per thread: [band buffer: c channels, ld floats apart | pgemm A
- * slice buffer]. The band buffer's channel stride ld is a row stride the
+ * slice buffer], each rounded up to CNN_ARENA_ALIGN (64) bytes. The band buffer's channel stride ld is a row stride the
  * micro-kernels read in place (cnn_pgemm_lda), so B is never packed.
  */
 #include "conv_dwpw.h"
+#include "../graph.h"
 
 #include <string.h>
 
@@ -23,12 +24,6 @@
  * (whole model 0.99x); fusing its 96- to 192-channel blocks as well gave
  * 1.00-1.15x on those layers. */
 #define MAX_CHANNELS 64
-
-static int64_t
-round_up (int64_t v, int64_t m)
-{
-  return (v + m - 1) / m * m;
-}
 
 bool
 cnn_dwpw_plan (CnnDwPw *f, const CnnConvGeom *dw, const CnnFusedAct *dw_act,
@@ -62,14 +57,14 @@ cnn_dwpw_plan (CnnDwPw *f, const CnnConvGeom *dw, const CnnFusedAct *dw_act,
 static size_t
 band_bytes (const CnnDwPw *f)
 {
-  return (size_t) round_up (4 * f->dw.c * f->ld, 64);
+  return (size_t) cnn_align_up ((uint64_t) (4 * f->dw.c * f->ld));
 }
 
 static size_t
 thread_bytes (const CnnDwPw *f, const CnnConvFast *pw)
 {
-  return band_bytes (f) + (size_t) round_up (4 * cnn_pgemm_a_floats (&pw->pg),
-      64);
+  return band_bytes (f) + (size_t) cnn_align_up ((uint64_t) (4
+          * cnn_pgemm_a_floats (&pw->pg)));
 }
 
 size_t

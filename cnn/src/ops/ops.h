@@ -77,8 +77,7 @@ extern const CnnOpDef cnn_ops_reduce[];      /* ops/reduce.c */
 /* True when the prepared Conv nodes dw (depthwise) and pw (a 1x1 Conv
  * reading dw's output) gain from running together band by band, as one
  * node of domain CNN_CONV_DWPW_DOMAIN (graph_fuse.c, ops/conv_dwpw.h). */
-bool cnn_conv_dwpw_fusable (const CnnGraph *g, const CnnNode *dw,
-    const CnnNode *pw);
+bool cnn_conv_dwpw_fusable (const CnnNode *dw, const CnnNode *pw);
 
 /* Definition for op_type in the default domain, or NULL. */
 const CnnOpDef *cnn_op_lookup (const char *op_type);

@@ -198,8 +198,7 @@ pair_fusable (int64_t c, int64_t oc, int64_t hw, int64_t s,
       && h_prepare (&gr, pi, &d) == CNN_OK;
   CHECK_MSG (ok, "pair %lld->%lld %lldx%lld: prepare: %s", (long long) c,
       (long long) oc, (long long) hw, (long long) hw, d.message);
-  bool fusable = ok && cnn_conv_dwpw_fusable (&gr, &gr.nodes[di],
-      &gr.nodes[pi]);
+  bool fusable = ok && cnn_conv_dwpw_fusable (&gr.nodes[di], &gr.nodes[pi]);
   cnn_graph_clear (&gr);
   return fusable;
 }

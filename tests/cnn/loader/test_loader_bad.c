@@ -204,6 +204,12 @@ test_graph (void)
   EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED,
       "node 1 (Relu 'relu0'): operator domain 'com.microsoft'");
 
+  /* the domains of nodes our fusion pass makes are not open to models */
+  m = base_model ();
+  tb_proto (m)->graph->node[1]->domain = tb_strdup (m, "gst-cnn.dwpw");
+  EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED,
+      "node 1 (Relu 'relu0'): operator domain 'gst-cnn.dwpw'");
+
   m = base_model ();
   tb_node (m, "Relu", "again", "x", "t");
   EXPECT (m, NULL, NULL, CNN_ERR_INVALID_MODEL,
