@@ -191,6 +191,10 @@ cnn_conv_fast_init (CnnConvFast *f, const CnnConvGeom *g, bool one,
   if (!cnn_pgemm_init (&f->pg, level))
     return false;
   f->one = one;
+  if (!one && cnn_conv_direct_plan (&f->dir, g, level)) {
+    f->direct = true;
+    return true;
+  }
   if (!plan_winograd (f, g))
     plan_pgemm (f, g);
   return true;
@@ -219,6 +223,8 @@ shared_b_bytes (const CnnConvFast *f, const CnnConvGeom *g)
 size_t
 cnn_conv_fast_packed_floats (const CnnConvFast *f, const CnnConvGeom *g)
 {
+  if (f->direct)
+    return cnn_conv_direct_packed_floats (&f->dir, g);
   if (f->winograd)
     return (size_t) f->wino_u;
   int64_t rows = k_rows (g);
@@ -230,6 +236,11 @@ void
 cnn_conv_fast_pack (CnnConvFast *f, const CnnConvGeom *g, const float *w,
     float *dst)
 {
+  if (f->direct) {
+    cnn_conv_direct_pack (&f->dir, g, w, dst);
+    f->packed = dst;
+    return;
+  }
 #if defined(CNN_HAVE_X86_KERNELS)
   if (f->winograd) {
     cnn_winograd_weights (g, w, 0, g->oc, dst);
@@ -250,6 +261,8 @@ size_t
 cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
     int threads)
 {
+  if (f->direct)
+    return cnn_conv_direct_scratch (&f->dir, g, threads, f->packed != NULL);
   size_t n = (size_t) (threads > 1 ? threads : 1);
   size_t u_bytes = (size_t) (f->packed ? 0 : f->wino_u) * 4;
   size_t vm_bytes = (size_t) (f->wino_v + f->wino_m) * 4;
@@ -533,6 +546,10 @@ cnn_conv_fast_run (const CnnConvFast *f, const CnnConvGeom *g,
     const CnnConvIO *io, CnnThreadPool *pool, void *scratch)
 {
   int64_t ocg = g->oc / g->group;
+  if (f->direct) {
+    cnn_conv_direct_run (&f->dir, g, io, f->packed, pool, scratch);
+    return;
+  }
   Job j = { .f = f, .g = g, .io = *io, .scratch = scratch };
 #if defined(CNN_HAVE_X86_KERNELS)
   if (f->winograd) {

@@ -6,6 +6,8 @@
  *
  * The fast paths of ops/conv.c for CPUs with AVX2 or AVX-512, with the
  * geometry of conv_geom.h (any groups, strides, dilations, pads, 1-3-D):
+ *  - the direct kernels (conv_direct.h) when each output sums few taps
+ *    (a first layer over 1 or 3 planes);
  *  - Winograd F(2x2, 3x3) (winograd.h) for single-group 3x3 stride-1
  *    convolutions with enough output tiles;
  *  - otherwise pgemm (pgemm.h): per (image, group, tile of output
@@ -24,6 +26,7 @@
 #ifndef CNN_KERNELS_CONV_FAST_H
 #define CNN_KERNELS_CONV_FAST_H
 
+#include "conv_direct.h"
 #include "conv_geom.h"
 #include "cpu.h"
 #include "pgemm.h"
@@ -37,6 +40,8 @@ typedef struct {
   CnnPgemm pg;
   bool one;                     /* 1x1 stride 1: B is X itself */
   bool winograd;
+  bool direct;                  /* conv_direct.h's kernels, plan dir */
+  CnnConvDirect dir;
   bool shared_b;                /* one tile, several channel blocks */
   int64_t tile, mblock;         /* positions (Winograd: tiles) per item,
                                  * at most; output channels per item */
@@ -57,14 +62,6 @@ typedef struct {
   int64_t ldw;
 } CnnConvFast;
 
-/* The tensors of one run: x (n, c, in...), w (oc, c / group, k...),
- * bias (oc) or NULL, res (the output's shape) or NULL, y (n, oc, out...);
- * y = act (conv (x, w) + bias + res). */
-typedef struct {
-  const float *x, *w, *bias, *res;
-  float *y;
-  const CnnFusedAct *act;
-} CnnConvIO;
 
 /* First position of pgemm tile t (0 .. f->tiles; tile t covers positions
  * [start (t), start (t + 1)) of the n positions). */

@@ -17,6 +17,7 @@
  * is bias + taps in (kh, kw) order with FMA, then the fused activation.
  */
 #include "depthwise.h"
+#include "act_simd.h"
 
 #include <immintrin.h>
 
@@ -30,26 +31,6 @@ lanes (int64_t lo, int64_t hi)
   return _mm256_and_si256 (
       _mm256_cmpgt_epi32 (idx, _mm256_set1_epi32 ((int) lo - 1)),
       _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) hi), idx));
-}
-
-static inline __m256
-act8 (__m256 v, const CnnFusedAct *act)
-{
-  switch (act ? act->kind : CNN_ACT_NONE) {
-    case CNN_ACT_RELU:          /* max (0, v) keeps NaN, as epilogue.h */
-      return _mm256_max_ps (_mm256_setzero_ps (), v);
-    case CNN_ACT_CLIP:
-      return _mm256_min_ps (_mm256_set1_ps (act->beta),
-          _mm256_max_ps (_mm256_set1_ps (act->alpha), v));
-    case CNN_ACT_LEAKY_RELU: {
-      __m256 neg = _mm256_cmp_ps (v, _mm256_setzero_ps (), _CMP_LT_OQ);
-      return _mm256_blendv_ps (v, _mm256_mul_ps (v,
-              _mm256_set1_ps (act->alpha)), neg);
-    }
-    case CNN_ACT_NONE:
-    default:
-      return v;
-  }
 }
 
 /* Input columns under a chunk, per filter column kw: lanes of the first
@@ -129,7 +110,7 @@ plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
           acc = _mm256_fmadd_ps (load_tap (r + kw, &t[kw], sw),
               _mm256_set1_ps (wr[kw]), acc);
       }
-      acc = act8 (acc, act);
+      acc = cnn_act_v8 (acc, act);
       if (n == 8)
         _mm256_storeu_ps (out + oh * ow_n + j0, acc);
       else
@@ -246,13 +227,13 @@ rows8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
       a3 = fma_row8 (a3, w + (rr - 3 * s) * kw_n, kw_n, v0, v1, v2, v3, v4);
   }
   float *o = out + oh * ow_n + j0;
-  store8 (o, ck, act8 (a0, act));
+  store8 (o, ck, cnn_act_v8 (a0, act));
   if (oh + 1 < oh_n)
-    store8 (o + ow_n, ck, act8 (a1, act));
+    store8 (o + ow_n, ck, cnn_act_v8 (a1, act));
   if (oh + 2 < oh_n)
-    store8 (o + 2 * ow_n, ck, act8 (a2, act));
+    store8 (o + 2 * ow_n, ck, cnn_act_v8 (a2, act));
   if (oh + 3 < oh_n)
-    store8 (o + 3 * ow_n, ck, act8 (a3, act));
+    store8 (o + 3 * ow_n, ck, cnn_act_v8 (a3, act));
 }
 
 static inline __attribute__ ((always_inline)) void

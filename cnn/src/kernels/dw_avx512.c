@@ -19,6 +19,7 @@
  * FMA, then the fused activation, then a masked store.
  */
 #include "depthwise.h"
+#include "act_simd.h"
 
 #include <immintrin.h>
 
@@ -31,44 +32,6 @@ bits (int64_t lo, int64_t hi)
   if (hi <= lo)
     return 0;
   return (uint32_t) (((uint64_t) 1 << hi) - ((uint64_t) 1 << lo));
-}
-
-static inline __m512
-act16 (__m512 v, const CnnFusedAct *act)
-{
-  switch (act ? act->kind : CNN_ACT_NONE) {
-    case CNN_ACT_RELU:          /* max (0, v) keeps NaN, as epilogue.h */
-      return _mm512_max_ps (_mm512_setzero_ps (), v);
-    case CNN_ACT_CLIP:
-      return _mm512_min_ps (_mm512_set1_ps (act->beta),
-          _mm512_max_ps (_mm512_set1_ps (act->alpha), v));
-    case CNN_ACT_LEAKY_RELU:
-      return _mm512_mask_mul_ps (v, _mm512_cmp_ps_mask (v,
-              _mm512_setzero_ps (), _CMP_LT_OQ), v,
-          _mm512_set1_ps (act->alpha));
-    case CNN_ACT_NONE:
-    default:
-      return v;
-  }
-}
-
-static inline __m256
-act8 (__m256 v, const CnnFusedAct *act)
-{
-  switch (act ? act->kind : CNN_ACT_NONE) {
-    case CNN_ACT_RELU:
-      return _mm256_max_ps (_mm256_setzero_ps (), v);
-    case CNN_ACT_CLIP:
-      return _mm256_min_ps (_mm256_set1_ps (act->beta),
-          _mm256_max_ps (_mm256_set1_ps (act->alpha), v));
-    case CNN_ACT_LEAKY_RELU:
-      return _mm256_mask_mul_ps (v, _mm256_cmp_ps_mask (v,
-              _mm256_setzero_ps (), _CMP_LT_OQ), v,
-          _mm256_set1_ps (act->alpha));
-    case CNN_ACT_NONE:
-    default:
-      return v;
-  }
 }
 
 /* Masks of the input columns under the chunk of n outputs starting at
@@ -120,7 +83,8 @@ plane16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
           acc = _mm512_fmadd_ps (v, _mm512_set1_ps (wr[kw]), acc);
         }
       }
-      _mm512_mask_storeu_ps (out + oh * ow_n + j0, store, act16 (acc, act));
+      _mm512_mask_storeu_ps (out + oh * ow_n + j0, store,
+          cnn_act_v16 (acc, act));
     }
   }
 }
@@ -158,7 +122,7 @@ plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
         acc = _mm256_fmadd_ps (v, _mm256_set1_ps (wr[kw]), acc);
       }
     }
-    _mm256_mask_storeu_ps (out + oh * ow_n, store, act8 (acc, act));
+    _mm256_mask_storeu_ps (out + oh * ow_n, store, cnn_act_v8 (acc, act));
   }
 }
 
@@ -296,13 +260,13 @@ rows16 (const CnnConvGeom *g, const float *x, const float *w, float bias,
       a3 = fma_row16 (a3, w + (rr - 3 * s) * kw_n, kw_n, v0, v1, v2, v3, v4);
   }
   float *o = out + oh * ow_n + j0;
-  _mm512_mask_storeu_ps (o, ck.store, act16 (a0, act));
+  _mm512_mask_storeu_ps (o, ck.store, cnn_act_v16 (a0, act));
   if (oh + 1 < oh_n)
-    _mm512_mask_storeu_ps (o + ow_n, ck.store, act16 (a1, act));
+    _mm512_mask_storeu_ps (o + ow_n, ck.store, cnn_act_v16 (a1, act));
   if (oh + 2 < oh_n)
-    _mm512_mask_storeu_ps (o + 2 * ow_n, ck.store, act16 (a2, act));
+    _mm512_mask_storeu_ps (o + 2 * ow_n, ck.store, cnn_act_v16 (a2, act));
   if (oh + 3 < oh_n)
-    _mm512_mask_storeu_ps (o + 3 * ow_n, ck.store, act16 (a3, act));
+    _mm512_mask_storeu_ps (o + 3 * ow_n, ck.store, cnn_act_v16 (a3, act));
 }
 
 /* Blocks of RB output rows of one chunk after another: each input row is
@@ -417,13 +381,13 @@ block8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
             v4);
     }
     float *o = out + oh * ow_n;
-    _mm256_mask_storeu_ps (o, store, act8 (a0, act));
+    _mm256_mask_storeu_ps (o, store, cnn_act_v8 (a0, act));
     if (oh + 1 < oh_n)
-      _mm256_mask_storeu_ps (o + ow_n, store, act8 (a1, act));
+      _mm256_mask_storeu_ps (o + ow_n, store, cnn_act_v8 (a1, act));
     if (oh + 2 < oh_n)
-      _mm256_mask_storeu_ps (o + 2 * ow_n, store, act8 (a2, act));
+      _mm256_mask_storeu_ps (o + 2 * ow_n, store, cnn_act_v8 (a2, act));
     if (oh + 3 < oh_n)
-      _mm256_mask_storeu_ps (o + 3 * ow_n, store, act8 (a3, act));
+      _mm256_mask_storeu_ps (o + 3 * ow_n, store, cnn_act_v8 (a3, act));
   }
 }
 

@@ -21,7 +21,8 @@
  * 3. The residual Conv that graph_fuse.c makes of Conv + Add (domain
  *    CNN_CONV_FUSED_DOMAIN, fourth input R) on every path (pgemm 1x1 and
  *    im2col, B shared by channel blocks, Winograd, depthwise, the BLAS
- *    paths at CNN_CPU=generic or with run-time W): act (conv + bias + R)
+ *    paths at CNN_CPU=generic or with run-time W, the direct kernels of
+ *    conv_direct.h): act (conv + bias + R)
  *    against cnn_conv_ref plus R, 1 vs 2 threads bitwise identical; the
  *    plain Conv refuses a fourth input.
  *    Every case with constant W is then packed as at the end of loading
@@ -98,6 +99,9 @@ static const ConvCase cases[] = {
     false },
   { "7x7 s2 p3 (stem)", 2, 1, 3, 16, 1, { 45, 37 }, { 7, 7 }, { 2, 2 },
     { 1, 1 }, { 3, 3, 3, 3 }, NULL, CNN_ACT_RELU, false, true, false },
+  { "3x3 1->40 28x28 (direct: 3 channel blocks, ragged rows)", 2, 2, 1, 40,
+    1, { 28, 28 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_LEAKY_RELU, false, true, false },
   /* packed path (AVX2 / AVX-512): k blocks, row and column remainders of
    * the micro-tile, output-channel blocks, several tiles of positions */
   { "3x3 64->13 9x11 (3 k blocks, odd channels)", 2, 1, 64, 13, 1,
@@ -387,6 +391,11 @@ test_residual (void)
       false, 5);
   residual_case ("residual 3x3 run-time W 8->12 10x10", 8, 12, 1, 10, 3, 1,
       1, true, 6);
+  /* few taps per output: the direct kernels (packed at load, in the run) */
+  residual_case ("residual 3x3 s2 3->20 33x33 (direct)", 3, 20, 1, 33, 3, 2,
+      1, false, 10);
+  residual_case ("residual 5x5 run-time W 1->24 30x30 (direct)", 1, 24, 1,
+      30, 5, 1, 2, true, 11);
   /* rows of 256 and 2304 floats: W packed with a padded row stride */
   residual_case ("residual 1x1 256->20 6x6 (padded W rows)", 256, 20, 1, 6,
       1, 1, 0, false, 7);
