@@ -42,7 +42,7 @@ applies (const CnnConvGeom *g)
   return g->in[0] == 1 && g->k[0] == 1 && g->out[0] == 1
       && g->group == 1 && g->dil[1] == 1 && g->dil[2] == 1
       && (g->stride[2] == 1 || g->stride[2] == 2) && g->k[2] <= 64
-      && taps (g) <= CNN_DIRECT_MAX_TAPS;
+      && g->k[1] * g->k[2] > 1 && taps (g) <= CNN_DIRECT_MAX_TAPS;
 }
 
 bool

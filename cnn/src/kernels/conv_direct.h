@@ -18,7 +18,8 @@
  *    made, and act (sum + bias + residual) is stored once.
  * Applies to 2-D convolutions (in[0] == k[0] == 1; 1-D has in[1] == 1),
  * one group, dilation 1, column stride 1 or 2, any row stride, pads and
- * kernel size. Each output's sum order is fixed, so the bits do not
+ * kernel size except 1x1 (a 1x1 kernel copies nothing in im2col, and
+ * ResNet-18's 1x1 stride-2 layers took 1.5x the time here). Each output's sum order is fixed, so the bits do not
  * depend on the split, which may therefore follow the thread count.
  * Kernels: cnn_conv_direct_rows_avx512 (16 lanes, 16 channels per block,
  * kernels/direct_avx512.c) and _avx2 (8 lanes, 8 channels,

@@ -7,7 +7,7 @@
  * 1. cnn_conv_fast_init picks the direct kernels for short sums (the
  *    stems of small28, MobileNetV2, SqueezeNet and ResNet) and not for
  *    dilation, groups, sums longer than CNN_DIRECT_MAX_TAPS, column
- *    stride 3, 3-D, or a kernel row longer than 64.
+ *    stride 3, 3-D, a 1x1 kernel, or a kernel row longer than 64.
  * 2. Each direct kernel this machine can run (AVX2, AVX-512) on odd
  *    geometries: one input plane and three, partial channel blocks, rows
  *    that end inside a vector, column strides 1 and 2, row stride 3,
@@ -175,6 +175,8 @@ test_choice (CnnCpuLevel level)
   CHECK_MSG (!picks_direct (3, 56, 3, 3, 1, 1, 1, level), "stride 3 at %s",
       l);
   CHECK_MSG (!picks_direct (1, 20, 3, 1, 1, 1, 2, level), "3-D at %s", l);
+  CHECK_MSG (!picks_direct (64, 56, 1, 2, 1, 1, 1, level), "1x1 s2 at %s",
+      l);
   /* a 1-D kernel row of 100 taps */
   CnnConvGeom g = { .n = 1, .c = 1, .oc = 4, .group = 1,
     .in = { 1, 1, 300 }, .out = { 1, 1, 201 }, .k = { 1, 1, 100 },
