@@ -191,12 +191,15 @@ cnn_conv_fast_init (CnnConvFast *f, const CnnConvGeom *g, bool one,
   if (!cnn_pgemm_init (&f->pg, level))
     return false;
   f->one = one;
+  if (plan_winograd (f, g))
+    return true;
+  /* after Winograd: SqueezeNet's 3x3 16->64 on 55x55 took 1.15x its time
+   * on the direct kernels */
   if (!one && cnn_conv_direct_plan (&f->dir, g, level)) {
     f->direct = true;
     return true;
   }
-  if (!plan_winograd (f, g))
-    plan_pgemm (f, g);
+  plan_pgemm (f, g);
   return true;
 }
 

@@ -6,10 +6,10 @@
  *
  * The fast paths of ops/conv.c for CPUs with AVX2 or AVX-512, with the
  * geometry of conv_geom.h (any groups, strides, dilations, pads, 1-3-D):
- *  - the direct kernels (conv_direct.h) when each output sums few taps
- *    (a first layer over 1 or 3 planes);
  *  - Winograd F(2x2, 3x3) (winograd.h) for single-group 3x3 stride-1
- *    convolutions with enough output tiles;
+ *    convolutions with enough output tiles and channels;
+ *  - else the direct kernels (conv_direct.h) when each output sums few
+ *    taps (a first layer over 1 or 3 planes);
  *  - otherwise pgemm (pgemm.h): per (image, group, tile of output
  *    positions, block of output channels) the input is packed straight
  *    into B panels (a copy for a 1x1 stride-1 kernel, im2col otherwise)
