@@ -13,7 +13,8 @@
  *    groups, strides, dilations, asymmetric pads, auto_pad, constant and
  *    run-time W, with and without bias, fused Relu/Clip/LeakyRelu, and the
  *    packed path's edges (several k blocks, channel counts and position
- *    counts that are not multiples of the micro-tile; meson runs this at
+ *    counts that are not multiples of the micro-tile), Winograd on a
+ *    small image (split by output channels at 2 threads; meson runs this at
  *    every CPU level through CNN_CPU): output
  *    shape as computed here from the ONNX formulas, values against
  *    cnn_conv_ref (double accumulation) within 1e-4 relative + 1e-5 * taps
@@ -123,6 +124,10 @@ static const ConvCase cases[] = {
     true, false },
   { "1x1 24->40 61x37 (many tiles)", 2, 1, 24, 40, 1, { 61, 37 }, { 1, 1 },
     { 1, 1 }, { 1, 1 }, { 0 }, NULL, CNN_ACT_RELU, false, false, false },
+  /* a small image: at 2 threads split by output channels, V per thread */
+  { "3x3 32->20 14x12 batch 2 (Winograd split by channels)", 2, 2, 32, 20,
+    1, { 14, 12 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_RELU, false, true, false },
 };
 
 /* Output size and begin pad of one axis, from the ONNX spec. */
@@ -387,6 +392,8 @@ test_residual (void)
       1, false, 3);
   residual_case ("residual 3x3 32->32 30x30 (Winograd)", 32, 32, 1, 30, 3,
       1, 1, false, 4);
+  residual_case ("residual 3x3 48->72 13x13 (Winograd split by channels)",
+      48, 72, 1, 13, 3, 1, 1, false, 12);
   residual_case ("residual depthwise 3x3 12 11x11", 12, 12, 12, 11, 3, 1, 1,
       false, 5);
   residual_case ("residual 3x3 run-time W 8->12 10x10", 8, 12, 1, 10, 3, 1,
