@@ -10,20 +10,21 @@
  */
 #include "conv_direct.h"
 #include "act_simd.h"
+#include "store_v8.h"
 
 #include <immintrin.h>
 
 #define W 8
 #define OCB 8
 typedef __m256 V;
-typedef __m256i M;
+typedef int M;                  /* lanes [0, M) */
 #define LOADU(p) _mm256_loadu_ps (p)
 #define SET1(x) _mm256_set1_ps (x)
 #define FMA _mm256_fmadd_ps
 #define ADD _mm256_add_ps
 #define ZERO _mm256_setzero_ps ()
-#define LOAD_M(p, m) _mm256_maskload_ps ((p), (m))
-#define STORE_M(p, m, v) _mm256_maskstore_ps ((p), (m), (v))
+#define LOAD_M(p, m) _mm256_maskload_ps ((p), lane_mask (m))
+#define STORE_M(p, m, v) cnn_store_first_v8 ((p), (m), (v))
 #define STOREU(p, v) _mm256_storeu_ps ((p), (v))
 #define ACT cnn_act_v8
 #define ROWS_FN cnn_conv_direct_rows_avx2
@@ -31,7 +32,12 @@ typedef __m256i M;
 static inline M
 tail_mask (int64_t left)
 {
-  int n = left >= W ? W : (int) left;
+  return left >= W ? W : (int) left;
+}
+
+static inline __m256i
+lane_mask (int n)
+{
   return _mm256_cmpgt_epi32 (_mm256_set1_epi32 (n),
       _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
 }

@@ -18,6 +18,7 @@
  */
 #include "depthwise.h"
 #include "act_simd.h"
+#include "store_v8.h"
 
 #include <immintrin.h>
 
@@ -96,7 +97,6 @@ plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
 
   for (int64_t j0 = 0; j0 < ow_n; j0 += 8) {
     int64_t n = ow_n - j0 < 8 ? ow_n - j0 : 8;
-    __m256i store = lanes (0, n);
     chunk_masks (g, j0, n, kw_n, sw, t);
     for (int64_t oh = 0; oh < oh_n; oh++) {
       __m256 acc = _mm256_set1_ps (bias);
@@ -110,11 +110,8 @@ plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
           acc = _mm256_fmadd_ps (load_tap (r + kw, &t[kw], sw),
               _mm256_set1_ps (wr[kw]), acc);
       }
-      acc = cnn_act_v8 (acc, act);
-      if (n == 8)
-        _mm256_storeu_ps (out + oh * ow_n + j0, acc);
-      else
-        _mm256_maskstore_ps (out + oh * ow_n + j0, store, acc);
+      cnn_store_first_v8 (out + oh * ow_n + j0, (int) n,
+          cnn_act_v8 (acc, act));
     }
   }
 }
@@ -133,7 +130,6 @@ plane8 (const CnnConvGeom *g, const float *x, const float *w, float bias,
 /* The masks of one 8-wide chunk for block8 (kw_n <= 5). */
 typedef struct {
   TapMask t[5], tp[3];
-  __m256i store;
   int n;
 } Chunk8;
 
@@ -143,7 +139,6 @@ chunk8_masks (const CnnConvGeom *g, int64_t j0, const int kw_n,
 {
   int64_t ow_n = g->out[2], n = ow_n - j0 < 8 ? ow_n - j0 : 8;
   ck->n = (int) n;
-  ck->store = lanes (0, n);
   chunk_masks (g, j0, n, kw_n, s, ck->t);
   for (int kw = 0; s == 2 && kw < kw_n; kw += 2) {
     int64_t start = j0 * 2 - g->pad[2] + kw, hi = g->in[2] - start;
@@ -193,10 +188,7 @@ fma_row8 (__m256 acc, const float *wr, const int kw_n, __m256 v0,
 static inline void
 store8 (float *o, const Chunk8 ck, __m256 y)
 {
-  if (ck.n == 8)
-    _mm256_storeu_ps (o, y);
-  else
-    _mm256_maskstore_ps (o, ck.store, y);
+  cnn_store_first_v8 (o, ck.n, y);
 }
 
 /* RB (4) output rows from oh of the chunk at column j0: each input row is

@@ -16,6 +16,7 @@
  */
 #include "winograd.h"
 #include "epilogue.h"
+#include "store_v8.h"
 
 #include <immintrin.h>
 #include <string.h>
@@ -40,34 +41,6 @@ static inline cnn_v8f
 load_lanes (const float *p, __m256i mask)
 {
   return (cnn_v8f) _mm256_maskload_ps (p, mask);
-}
-
-/* Lanes [0, n) of v to p[0, n) (0 <= n <= 8) with plain 4-, 2- and
- * 1-float stores: a masked store (vmaskmovps) is microcoded on AMD's
- * cores and took 62 % of the input transform of a 14x14 image, whose
- * every row of 7 tiles is a partial chunk. */
-static inline void
-store_first (float *p, int n, cnn_v8f v)
-{
-  __m128 part = _mm256_castps256_ps128 ((__m256) v);
-  if (n >= LANES) {
-    _mm256_storeu_ps (p, (__m256) v);
-    return;
-  }
-  if (n >= 4) {
-    _mm_storeu_ps (p, part);
-    part = _mm256_extractf128_ps ((__m256) v, 1);
-    p += 4;
-    n -= 4;
-  }
-  if (n >= 2) {
-    _mm_storel_pi ((__m64 *) p, part);
-    part = _mm_movehl_ps (part, part);
-    p += 2;
-    n -= 2;
-  }
-  if (n)
-    _mm_store_ss (p, part);
 }
 
 bool
@@ -236,7 +209,7 @@ cnn_winograd_input_span (const CnnConvGeom *g, const float *x, int64_t c0,
             memcpy (dst + e * sp->plane, &r[e], sizeof r[e]);
         } else {
           for (int e = 0; e < CNN_WINO_E; e++)
-            store_first (dst + e * sp->plane, n, r[e]);
+            cnn_store_first_v8 (dst + e * sp->plane, n, (__m256) r[e]);
         }
       }
     }
@@ -307,9 +280,11 @@ scatter (const CnnConvGeom *g, const cnn_v8f o[4], int64_t th, int64_t tw0,
       memcpy (yo + at, &a, sizeof a);
       memcpy (yo + at + LANES, &b, sizeof b);
     } else {
-      store_first (yo + at, cols < LANES ? (int) cols : LANES, a);
+      cnn_store_first_v8 (yo + at, cols < LANES ? (int) cols : LANES,
+          (__m256) a);
       if (cols > LANES)
-        store_first (yo + at + LANES, (int) cols - LANES, b);
+        cnn_store_first_v8 (yo + at + LANES, (int) cols - LANES,
+            (__m256) b);
     }
   }
 }
