@@ -75,6 +75,7 @@ struct _GstCnnClassify {
   CnnSettings settings; /* properties, object lock */
   gboolean model_dirty;         /* model-related property changed */
   GstClockTime latency;         /* reported per-frame cost, object lock */
+  GstClockTime cost_avg;        /* moving average of it, object lock */
 
   /* streaming state; engine is replaced only in NULL/READY */
   CnnEngine *engine;
@@ -130,6 +131,7 @@ warm_up (GstCnnClassify * self, CnnEngine * engine, GError ** error)
     return FALSE;
   GST_OBJECT_LOCK (self);
   self->latency = (GstClockTime) (g_get_monotonic_time () - t0) * GST_USECOND;
+  self->cost_avg = 0;
   GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
@@ -324,19 +326,26 @@ gst_cnn_classify_query (GstBaseTransform * trans, GstPadDirection direction,
   return ret;
 }
 
-/* Keeps the reported cost near the measured one (moving average); posts a
- * LATENCY message when it grew by more than a quarter. */
+/* The reported cost follows the moving average of the measured one: a
+ * LATENCY message is posted when the average outgrows the reported value
+ * by a quarter, and the value drops without a message when the average
+ * falls under half of it. Single slow frames do not count: with the
+ * reported value set from each one, a noisy machine posted a LATENCY
+ * message every 28 frames at 8,000 frames/s, and each made the
+ * application recompute the pipeline's latency. */
 static void
 update_latency (GstCnnClassify * self, guint64 cost_ns)
 {
   gboolean repost = FALSE;
 
   GST_OBJECT_LOCK (self);
-  if (cost_ns > self->latency + self->latency / 4) {
-    self->latency = cost_ns;
+  self->cost_avg = self->cost_avg == 0 ? cost_ns
+      : (self->cost_avg * 7 + cost_ns) / 8;
+  if (self->cost_avg > self->latency + self->latency / 4) {
+    self->latency = self->cost_avg;
     repost = TRUE;
-  } else {
-    self->latency = (self->latency * 7 + cost_ns) / 8;
+  } else if (self->cost_avg < self->latency / 2) {
+    self->latency = self->cost_avg;
   }
   GST_OBJECT_UNLOCK (self);
   if (repost)

@@ -672,6 +672,9 @@ GST_START_TEST (test_latency_and_defaults)
   guint top_k, interval;
   gboolean post, qos;
   GstBuffer *out;
+  GstBus *bus;
+  GstMessage *msg;
+  guint n_latency = 0;
 
   /* no model property: GST_CNN_DEFAULT_MODEL (the colour model here) */
   g_object_get (h->element, "model", &model, "top-k", &top_k, "interval",
@@ -690,6 +693,22 @@ GST_START_TEST (test_latency_and_defaults)
   gst_buffer_unref (out);
   /* synchronous: our measured cost is added to upstream's (0) */
   fail_unless (gst_harness_query_latency (h) > 0);
+
+  /* LATENCY messages follow the average cost, not single slow frames (the
+   * per-frame rule posted one every 28 frames on a noisy machine) */
+  bus = gst_element_get_bus (h->element);
+  for (guint i = 1; i <= 300; i++) {
+    out = push_identical (h, make_frame (GST_VIDEO_FORMAT_RGB, 16, 16,
+            RGB_RED, 0, i));
+    gst_buffer_unref (out);
+    while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_LATENCY)) != NULL) {
+      n_latency++;
+      gst_message_unref (msg);
+    }
+  }
+  gst_object_unref (bus);
+  fail_unless (n_latency <= 10, "%u LATENCY messages in 300 frames",
+      n_latency);
   harness_teardown (h);
 }
 
