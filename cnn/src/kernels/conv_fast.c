@@ -465,16 +465,18 @@ wino_output_chunk (void *ctx, int64_t begin, int64_t end, int thread)
       begin, end, &sp, j->io.y);
 }
 
-/* M_e (columns p0 .. p0+len-1, row stride ld) = U_e x V_e, V_e read in
- * place (row stride ld); v and m point at element e's planes. */
+/* Rows o0 .. o0+rows-1 and columns p0 .. p0+len-1 of M_e (row stride
+ * ld) = U_e x V_e, V_e read in place (row stride ld); v and m point at
+ * element e's planes. */
 static void
 wino_gemm (const CnnConvFast *f, const CnnConvGeom *g, const float *u_e,
-    const float *v, float *m, int64_t ld, int64_t p0, int64_t len,
-    float *bbuf, float *abuf)
+    const float *v, float *m, int64_t ld, int64_t o0, int64_t rows,
+    int64_t p0, int64_t len, float *bbuf, float *abuf)
 {
   CnnPgemmRows src = { v, ld };
-  cnn_pgemm_block (&f->pg, g->oc, g->c, u_e, g->c, cnn_pgemm_rows_b, &src,
-      p0, len, m + p0, ld, NULL, NULL, ld, NULL, bbuf, abuf);
+  cnn_pgemm_block (&f->pg, rows, g->c, u_e + o0 * g->c, g->c,
+      cnn_pgemm_rows_b, &src, p0, len, m + o0 * ld + p0, ld, NULL, NULL, ld,
+      NULL, bbuf, abuf);
 }
 
 /* GEMM items (element e, tile t): M_e = U_e x V_e. */
@@ -492,7 +494,8 @@ wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
     int64_t len = tiles - p0 < tile ? tiles - p0 : tile;
     wino_gemm (f, g, j->u + e * (f->wino_u / CNN_WINO_E),
         j->v + e * (f->wino_v / CNN_WINO_E),
-        j->m + e * (f->wino_m / CNN_WINO_E), tiles, p0, len, bbuf, abuf);
+        j->m + e * (f->wino_m / CNN_WINO_E), tiles, 0, g->oc, p0, len, bbuf,
+        abuf);
   }
 }
 
@@ -516,14 +519,9 @@ wino_split_chunk (void *ctx, int64_t begin, int64_t end, int thread)
     int64_t o0 = i * j->mblock;
     int64_t rows = g->oc - o0 < j->mblock ? g->oc - o0 : j->mblock;
     for (int e = 0; e < CNN_WINO_E; e++)
-      for (int64_t p0 = 0; p0 < tiles; p0 += tile) {
-        CnnPgemmRows src = { v + e * sv, tiles };
-        cnn_pgemm_block (&f->pg, rows, g->c, j->u + e * su + o0 * g->c,
-            g->c, cnn_pgemm_rows_b, &src, p0,
-            tiles - p0 < tile ? tiles - p0 : tile,
-            j->m + e * sm + o0 * tiles + p0, tiles, NULL, NULL, tiles, NULL,
-            bbuf, abuf);
-      }
+      for (int64_t p0 = 0; p0 < tiles; p0 += tile)
+        wino_gemm (f, g, j->u + e * su, v + e * sv, j->m + e * sm, tiles, o0,
+            rows, p0, tiles - p0 < tile ? tiles - p0 : tile, bbuf, abuf);
     CnnWinoSpan sp = { 0, tiles, tiles, sm };
     cnn_winograd_output_span (g, j->m, j->io.bias, j->io.act, j->io.res,
         o0, o0 + rows, &sp, j->io.y);
@@ -551,7 +549,7 @@ wino_block_chunk (void *ctx, int64_t begin, int64_t end, int thread)
     cnn_winograd_input_span (g, j->io.x, 0, g->c, &in, v);
     for (int e = 0; e < CNN_WINO_E; e++)
       wino_gemm (f, g, j->u + e * (f->wino_u / CNN_WINO_E), v + e * sv,
-          m + e * sm, blk, 0, len, bbuf, abuf);
+          m + e * sm, blk, 0, g->oc, 0, len, bbuf, abuf);
     cnn_winograd_output_span (g, m, j->io.bias, j->io.act, j->io.res, 0,
         g->oc, &out, j->io.y);
   }
