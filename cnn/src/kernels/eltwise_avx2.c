@@ -4,21 +4,23 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Compiled with -mavx2 -mfma; see eltwise_simd.h for the contract. 8
- * floats per step, the ragged end with vmaskmovps (masked lanes are never
- * touched); the loops are in eltwise_body.h, shared with
+ * floats per step, the ragged end loaded with vmaskmovps and stored with
+ * plain partial stores (store_v8.h); lanes past the end are never
+ * touched. The loops are in eltwise_body.h, shared with
  * eltwise_avx512.c.
  */
 #include "eltwise_simd.h"
+#include "store_v8.h"
 
 #include <immintrin.h>
 
 #define W 8
 typedef __m256 V;
-typedef __m256i M;
+typedef int M;                  /* lanes [0, M) */
 #define LOADU(p) _mm256_loadu_ps (p)
 #define STOREU(p, v) _mm256_storeu_ps ((p), (v))
-#define LOAD(p, m) _mm256_maskload_ps ((p), (m))
-#define STORE(p, m, v) _mm256_maskstore_ps ((p), (m), (v))
+#define LOAD(p, m) _mm256_maskload_ps ((p), lane_mask (m))
+#define STORE(p, m, v) cnn_store_first_v8 ((p), (m), (v))
 #define ROUND(v) _mm256_round_ps ((v), _MM_FROUND_TO_NEAREST_INT \
     | _MM_FROUND_NO_EXC)
 #define SET1(x) _mm256_set1_ps (x)
@@ -31,11 +33,18 @@ typedef __m256i M;
 #define FMA _mm256_fmadd_ps
 #define ZERO _mm256_setzero_ps ()
 
-/* Lanes [0, left) for left < 8. */
+/* Lanes [0, left) for left < 8: the count (stores, store_v8.h) or the
+ * mask (loads). */
 static inline M
 tail_mask (int64_t left)
 {
-  return _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) left),
+  return (int) left;
+}
+
+static inline __m256i
+lane_mask (int n)
+{
+  return _mm256_cmpgt_epi32 (_mm256_set1_epi32 (n),
       _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
 }
 

@@ -10,6 +10,7 @@
  * vectors are stored through a lane mask.
  */
 #include "pgemm.h"
+#include "store_v8.h"
 
 #include <immintrin.h>
 
@@ -81,10 +82,7 @@ store_tile (__m256 acc[MR][2], int NV, float *c, int64_t ldc, int mv,
                   mask[v], full[v]));
         x = apply_act (x, epi->act);
       }
-      if (full[v])
-        _mm256_storeu_ps (ci + 8 * v, x);
-      else
-        _mm256_maskstore_ps (ci + 8 * v, mask[v], x);
+      cnn_store_first_v8 (ci + 8 * v, nv - 8 * v, x);
     }
   }
 }

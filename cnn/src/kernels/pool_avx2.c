@@ -16,6 +16,7 @@
  * (sums in double).
  */
 #include "pooling.h"
+#include "store_v8.h"
 
 #include <immintrin.h>
 #include <math.h>
@@ -124,10 +125,7 @@ row8 (const CnnPoolGeom *pg, const float *x, float *out, int64_t oh,
     y = _mm256_and_ps (_mm256_div_ps (acc, cnt), some);
   }
   int64_t n = ow_n - j0 < 8 ? ow_n - j0 : 8;
-  if (n == 8)
-    _mm256_storeu_ps (out + oh * ow_n + j0, y);
-  else
-    _mm256_maskstore_ps (out + oh * ow_n + j0, lanes (0, n), y);
+  cnn_store_first_v8 (out + oh * ow_n + j0, (int) n, y);
 }
 
 /* Chunk by chunk down planes that fit in L1 (32 KB), row by row across

@@ -9,6 +9,8 @@
  * It replaces the AVX2 masked store (vmaskmovps), which is microcoded on
  * AMD's cores: it took 62 % of Winograd's input transform on a 14x14
  * image and 30 % of the AVX2 direct convolution on MobileNetV2's stem.
+ * Used by every AVX2 kernel file (Winograd, GEMM tile edges, depthwise,
+ * direct, pooling, element-wise).
  */
 #ifndef CNN_KERNELS_STORE_V8_H
 #define CNN_KERNELS_STORE_V8_H

@@ -36,8 +36,8 @@ frand (void)
   return (float) ((rng >> 8) & 0xffff) / 4096.0f - 8.0f;
 }
 
-static const int64_t lengths[] = { 0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33,
-  100, 1000 };
+static const int64_t lengths[] = { 0, 1, 2, 3, 6, 7, 8, 9, 10, 14, 15, 16,
+  17, 31, 32, 33, 100, 1000 };
 #define N_LEN (sizeof lengths / sizeof lengths[0])
 
 static float

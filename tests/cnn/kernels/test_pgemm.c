@@ -227,6 +227,8 @@ test_blocks (const CnnPgemm *pg)
     { 1, 1, 1 }, { 8, 9, 48 }, { 6, 16, 16 }, { 13, 27, 49 },
     { 21, 300, 97 }, { 5, 700, 17 }, { 64, 576, 196 }, { 7, 257, 33 },
     { 9, 3, 8 }, { 17, 40, 7 },
+    /* last vectors of 2 and 6 lanes (the partial stores' 4/2/1 split) */
+    { 11, 20, 26 }, { 5, 33, 30 },
   };
   CnnFusedAct acts[] = { { CNN_ACT_NONE, 0, 0 }, { CNN_ACT_RELU, 0, 0 },
     { CNN_ACT_CLIP, -0.5f, 0.75f }, { CNN_ACT_LEAKY_RELU, 0.1f, 0 } };
