@@ -4,6 +4,7 @@
  * Copyright (C) 2026 the gst-cnn authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
+ * Used by the GEMM micro-kernels, the depthwise and the direct kernels.
  * act (v) for ir.h's CnnFusedAct (NULL: none), lane by lane, with the
  * same values as epilogue.h: Relu max (0, v), Clip min (max (v, alpha),
  * beta), LeakyRelu (v < 0 ? alpha * v : v). The intrinsic min/max return
@@ -19,7 +20,7 @@
 #include <immintrin.h>
 
 #if defined(__AVX2__)
-static inline __m256
+static inline __attribute__ ((always_inline)) __m256
 cnn_act_v8 (__m256 v, const CnnFusedAct *act)
 {
   switch (act ? act->kind : CNN_ACT_NONE) {
@@ -41,7 +42,7 @@ cnn_act_v8 (__m256 v, const CnnFusedAct *act)
 #endif
 
 #if defined(__AVX512F__)
-static inline __m512
+static inline __attribute__ ((always_inline)) __m512
 cnn_act_v16 (__m512 v, const CnnFusedAct *act)
 {
   switch (act ? act->kind : CNN_ACT_NONE) {

@@ -479,6 +479,18 @@ wino_gemm (const CnnConvFast *f, const CnnConvGeom *g, const float *u_e,
       NULL, bbuf, abuf);
 }
 
+/* Thread `thread`'s scratch region: lead floats (V and/or M), then its B
+ * and A buffers; returns the region's start. */
+static float *
+thread_region (const Job *j, int thread, int64_t lead, float **bbuf,
+    float **abuf)
+{
+  float *base = (float *) (j->scratch + j->stride * (size_t) thread);
+  *bbuf = base + lead;
+  *abuf = (float *) ((char *) *bbuf + bbuf_bytes (j->f, j->g->c));
+  return base;
+}
+
 /* GEMM items (element e, tile t): M_e = U_e x V_e. */
 static void
 wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
@@ -487,8 +499,8 @@ wino_gemm_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   const CnnConvFast *f = j->f;
   const CnnConvGeom *g = j->g;
   int64_t tiles = cnn_winograd_tiles (g), tile = f->tile;
-  float *bbuf = (float *) (j->scratch + j->stride * (size_t) thread);
-  float *abuf = (float *) ((char *) bbuf + bbuf_bytes (f, g->c));
+  float *bbuf, *abuf;
+  thread_region (j, thread, 0, &bbuf, &abuf);
   for (int64_t i = begin; i < end; i++) {
     int64_t e = i / j->tiles, p0 = i % j->tiles * tile;
     int64_t len = tiles - p0 < tile ? tiles - p0 : tile;
@@ -509,9 +521,8 @@ wino_split_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   const CnnConvFast *f = j->f;
   const CnnConvGeom *g = j->g;
   int64_t tiles = cnn_winograd_tiles (g), tile = f->tile;
-  float *v = (float *) (j->scratch + j->stride * (size_t) thread);
-  float *bbuf = v + f->wino_v;
-  float *abuf = (float *) ((char *) bbuf + bbuf_bytes (f, g->c));
+  float *bbuf, *abuf;
+  float *v = thread_region (j, thread, f->wino_v, &bbuf, &abuf);
   int64_t su = f->wino_u / CNN_WINO_E, sv = f->wino_v / CNN_WINO_E;
   int64_t sm = f->wino_m / CNN_WINO_E;
   cnn_winograd_input (g, j->io.x, 0, g->c, v);
@@ -538,10 +549,9 @@ wino_block_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   const CnnConvGeom *g = j->g;
   int64_t tiles = cnn_winograd_tiles (g), blk = f->wino_block;
   int64_t sv = f->wino_v / CNN_WINO_E, sm = f->wino_m / CNN_WINO_E;
-  float *v = (float *) (j->scratch + j->stride * (size_t) thread);
+  float *bbuf, *abuf;
+  float *v = thread_region (j, thread, f->wino_v + f->wino_m, &bbuf, &abuf);
   float *m = v + f->wino_v;
-  float *bbuf = m + f->wino_m;
-  float *abuf = (float *) ((char *) bbuf + bbuf_bytes (f, g->c));
   for (int64_t i = begin; i < end; i++) {
     int64_t t0 = i * blk, len = tiles - t0 < blk ? tiles - t0 : blk;
     CnnWinoSpan in = { t0, t0 + len, blk, sv }, out = { t0, t0 + len, blk,

@@ -10,32 +10,12 @@
  * vectors are stored through a lane mask.
  */
 #include "pgemm.h"
+#include "act_simd.h"
 #include "store_v8.h"
 
 #include <immintrin.h>
 
 #define MR 6
-
-static inline __attribute__ ((always_inline)) __m256
-apply_act (__m256 v, const CnnFusedAct *act)
-{
-  switch (act ? act->kind : CNN_ACT_NONE) {
-    case CNN_ACT_RELU:
-      /* max (0, v): a NaN in v stays NaN */
-      return _mm256_max_ps (_mm256_setzero_ps (), v);
-    case CNN_ACT_CLIP:
-      v = _mm256_max_ps (_mm256_set1_ps (act->alpha), v);
-      return _mm256_min_ps (_mm256_set1_ps (act->beta), v);
-    case CNN_ACT_LEAKY_RELU:{
-      __m256 neg = _mm256_cmp_ps (v, _mm256_setzero_ps (), _CMP_LT_OQ);
-      __m256 scaled = _mm256_mul_ps (v, _mm256_set1_ps (act->alpha));
-      return _mm256_blendv_ps (v, scaled, neg);
-    }
-    case CNN_ACT_NONE:
-    default:
-      return v;
-  }
-}
 
 /* Lanes 0 .. left-1 set (all when left >= 8). */
 static inline __m256i
@@ -80,7 +60,7 @@ store_tile (__m256 acc[MR][2], int NV, float *c, int64_t ldc, int mv,
         if (epi->res)
           x = _mm256_add_ps (x, load_part (epi->res + i * epi->ldr + 8 * v,
                   mask[v], full[v]));
-        x = apply_act (x, epi->act);
+        x = cnn_act_v8 (x, epi->act);
       }
       cnn_store_first_v8 (ci + 8 * v, nv - 8 * v, x);
     }

@@ -10,32 +10,12 @@
  * of positions) use one or two vectors per row, masked at the store.
  */
 #include "pgemm.h"
+#include "act_simd.h"
 
 #include <immintrin.h>
 #include <stdbool.h>
 
 #define MR 8
-
-static inline __attribute__ ((always_inline)) __m512
-apply_act (__m512 v, const CnnFusedAct *act)
-{
-  switch (act ? act->kind : CNN_ACT_NONE) {
-    case CNN_ACT_RELU:
-      /* max (0, v): a NaN in v stays NaN */
-      return _mm512_max_ps (_mm512_setzero_ps (), v);
-    case CNN_ACT_CLIP:
-      v = _mm512_max_ps (_mm512_set1_ps (act->alpha), v);
-      return _mm512_min_ps (_mm512_set1_ps (act->beta), v);
-    case CNN_ACT_LEAKY_RELU:{
-      __mmask16 neg = _mm512_cmp_ps_mask (v, _mm512_setzero_ps (),
-          _CMP_LT_OQ);
-      return _mm512_mask_mul_ps (v, neg, v, _mm512_set1_ps (act->alpha));
-    }
-    case CNN_ACT_NONE:
-    default:
-      return v;
-  }
-}
 
 /* Stores rows 0 .. mv-1 of the tile acc (NV vectors per row). */
 static inline __attribute__ ((always_inline)) void
@@ -67,7 +47,7 @@ store_tile (__m512 acc[MR][3], int NV, float *c, int64_t ldc, int mv,
         if (epi->res)
           x = _mm512_add_ps (x, _mm512_maskz_loadu_ps (mask[v],
                   epi->res + i * epi->ldr + 16 * v));
-        x = apply_act (x, epi->act);
+        x = cnn_act_v16 (x, epi->act);
       }
       _mm512_mask_storeu_ps (ci + 16 * v, mask[v], x);
     }

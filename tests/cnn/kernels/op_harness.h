@@ -206,6 +206,23 @@ h_run (CnnGraph *g, int ni, int threads, float *const *inputs,
   return st;
 }
 
+/* y = act (y) in plain C for ir.h's fused activations (the reference the
+ * kernels' fused epilogues are checked against). */
+static inline void
+h_act_ref (float *y, size_t n, const CnnFusedAct *act)
+{
+  for (size_t i = 0; i < n; i++) {
+    float v = y[i];
+    if (act->kind == CNN_ACT_RELU)
+      v = v < 0 ? 0 : v;
+    else if (act->kind == CNN_ACT_CLIP)
+      v = v < act->alpha ? act->alpha : v > act->beta ? act->beta : v;
+    else if (act->kind == CNN_ACT_LEAKY_RELU)
+      v = v < 0 ? act->alpha * v : v;
+    y[i] = v;
+  }
+}
+
 /* numel of value v. */
 static inline size_t
 h_numel (const CnnGraph *g, int v)

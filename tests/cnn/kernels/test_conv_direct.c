@@ -67,20 +67,6 @@ geom (const DirectCase *t)
   return g;
 }
 
-static void
-act_ref (float *y, size_t n, const CnnFusedAct *a)
-{
-  for (size_t i = 0; i < n; i++) {
-    float v = y[i];
-    if (a->kind == CNN_ACT_RELU)
-      y[i] = v < 0 ? 0 : v;
-    else if (a->kind == CNN_ACT_CLIP)
-      y[i] = v < a->alpha ? a->alpha : v > a->beta ? a->beta : v;
-    else if (a->kind == CNN_ACT_LEAKY_RELU)
-      y[i] = v < 0 ? a->alpha * v : v;
-  }
-}
-
 /* Runs d on io with `threads` threads (packed: weights packed before). */
 static void
 run (const CnnConvDirect *d, const CnnConvGeom *g, const CnnConvIO *io,
@@ -119,7 +105,7 @@ run_case (const DirectCase *t, CnnCpuLevel level, uint32_t seed)
   cnn_conv_ref (&g, x, w, t->bias ? b : NULL, ref);
   for (size_t i = 0; t->res && i < ny; i++)
     ref[i] += r[i];
-  act_ref (ref, ny, &t->act);
+  h_act_ref (ref, ny, &t->act);
   cnn_conv_direct_pack (&d, &g, w, packed);
   for (int i = 0; i < 4; i++) {
     CnnConvIO io = { x, w, t->bias ? b : NULL, t->res ? r : NULL, y[i],

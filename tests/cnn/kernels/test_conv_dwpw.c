@@ -30,17 +30,6 @@ typedef struct {
   bool bias, residual;
 } DwPwCase;
 
-static void
-act_ref (float *y, size_t n, const CnnFusedAct *a)
-{
-  for (size_t i = 0; i < n; i++) {
-    if (a->kind == CNN_ACT_RELU)
-      y[i] = y[i] > 0 ? y[i] : 0;
-    else if (a->kind == CNN_ACT_CLIP)
-      y[i] = y[i] < a->alpha ? a->alpha : y[i] > a->beta ? a->beta : y[i];
-  }
-}
-
 static const CnnFusedAct relu6 = { CNN_ACT_CLIP, 0.0f, 6.0f };
 static const CnnFusedAct clip = { CNN_ACT_CLIP, -0.5f, 0.75f };
 
@@ -72,11 +61,11 @@ reference (const DwPwCase *t, const float *x, const float *wd,
   float *mid = malloc (sizeof (float) * (size_t) (n * t->c * hw));
   float *y = malloc (sizeof (float) * (size_t) (n * t->oc * hw));
   cnn_conv_ref (&gd, x, wd, bd, mid);
-  act_ref (mid, (size_t) (n * t->c * hw), &relu6);
+  h_act_ref (mid, (size_t) (n * t->c * hw), &relu6);
   cnn_conv_ref (&gp, mid, wp, bp, y);
   for (int64_t i = 0; r && i < n * t->oc * hw; i++)
     y[i] += r[i];
-  act_ref (y, (size_t) (n * t->oc * hw), &clip);
+  h_act_ref (y, (size_t) (n * t->oc * hw), &clip);
   free (mid);
   return y;
 }

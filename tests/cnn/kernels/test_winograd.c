@@ -39,21 +39,6 @@ pack_rows (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len,
   cnn_pack_rows_panels (r->b, r->ld, k0, kc, p0, len, nr, dst);
 }
 
-static void
-act_ref (float *y, size_t n, const CnnFusedAct *act)
-{
-  for (size_t i = 0; i < n; i++) {
-    float v = y[i];
-    if (act->kind == CNN_ACT_RELU)
-      v = v < 0 ? 0 : v;
-    else if (act->kind == CNN_ACT_CLIP)
-      v = v < act->alpha ? act->alpha : v > act->beta ? act->beta : v;
-    else if (act->kind == CNN_ACT_LEAKY_RELU)
-      v = v < 0 ? act->alpha * v : v;
-    y[i] = v;
-  }
-}
-
 /* The transforms by blocks of BLOCK tiles, which cut tile rows anywhere
  * as conv_fast.c's L2 blocks do, through the span functions (pointed into
  * the whole-image V and M, so the GEMMs are the same): V bit for bit the
@@ -128,7 +113,7 @@ check_case (const CnnPgemm *pg, int64_t c, int64_t oc, int64_t h, int64_t w,
   double scale = 0;
   for (int64_t i = 0; i < oc * outsz; i++)
     scale = fmax (scale, fabs (ref[i]));
-  act_ref (ref, (size_t) (oc * outsz), &act);
+  h_act_ref (ref, (size_t) (oc * outsz), &act);
   /* each step in two uneven parts, as two threads would run it */
   cnn_winograd_weights (&g, wt, 0, oc / 3, u);
   cnn_winograd_weights (&g, wt, oc / 3, oc, u);
