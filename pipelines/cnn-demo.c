@@ -49,7 +49,7 @@ typedef struct {
   /* feeding (appsrc streaming thread) */
   gsize next;                   /* next frame to push */
 
-  /* results (bus sync handler in streaming threads; progress in main) */
+  /* results (bus sync handler in the posting threads; progress in main) */
   GMutex lock;
   gint8 *pred;                  /* per frame: class id; -1 = no result yet,
                                  * -2 = unclassified or out of range */
@@ -106,7 +106,8 @@ field_double (const GstStructure * s, const gchar * name, gdouble * out)
   return TRUE;
 }
 
-/* Scores one "cnnclassify" message; called from the streaming thread with
+/* Scores one "cnnclassify" message; called from the thread that posts it
+ * (the streaming thread, or the element's timer for results it held) with
  * d->lock held. A frame the element left unclassified (class-id < 0, under
  * the threshold) counts as a wrong answer. */
 static void

@@ -34,7 +34,8 @@ typedef struct {
 } App;
 
 /* Keeps each "cnnclassify" message until the probe sees its buffer. Called
- * from the streaming thread, before the buffer travels downstream. */
+ * from the streaming thread, before the buffer travels downstream (with
+ * message-interval=0, set below). */
 static GstBusSyncReply
 bus_sync (GstBus * bus, GstMessage * msg, gpointer user_data)
 {
@@ -205,7 +206,11 @@ build (const gchar * desc, const gchar * model, App * app)
   }
   if (model)
     g_object_set (cls, "model", model, NULL);
-  g_object_set (cls, "post-messages", TRUE, NULL);
+  /* message-interval=0: each message is posted before its buffer leaves
+   * cnnclassify, so the probe finds it (by default, results of frames less
+   * than 2 ms apart are posted together, up to 2 ms later) */
+  g_object_set (cls, "post-messages", TRUE, "message-interval",
+      G_GUINT64_CONSTANT (0), NULL);
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, app, NULL);
   gst_object_unref (pad);

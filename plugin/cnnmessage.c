@@ -55,7 +55,7 @@ append_value (GValue * array, GType type, gconstpointer v)
 
   g_value_init (&item, type);
   if (type == G_TYPE_STRING)
-    g_value_set_string (&item, v);
+    g_value_set_static_string (&item, v);
   else if (type == G_TYPE_INT)
     g_value_set_int (&item, *(const gint *) v);
   else
@@ -64,19 +64,17 @@ append_value (GValue * array, GType type, gconstpointer v)
 }
 
 static void
-set_top_arrays (GstStructure * s, const CnnTopK * top,
-    const CnnEngine * engine)
+set_top_arrays (GstStructure * s, const CnnResultRecord * r)
 {
   GValue labels = G_VALUE_INIT, ids = G_VALUE_INIT, scores = G_VALUE_INIT;
 
-  gst_value_array_init (&labels, top->n);
-  gst_value_array_init (&ids, top->n);
-  gst_value_array_init (&scores, top->n);
-  for (guint i = 0; i < top->n; i++) {
-    gdouble score = top->scores[i];
-    append_value (&labels, G_TYPE_STRING,
-        g_quark_to_string (engine->labels[top->ids[i]]));
-    append_value (&ids, G_TYPE_INT, &top->ids[i]);
+  gst_value_array_init (&labels, r->n);
+  gst_value_array_init (&ids, r->n);
+  gst_value_array_init (&scores, r->n);
+  for (guint i = 0; i < r->n; i++) {
+    gdouble score = r->scores[i];
+    append_value (&labels, G_TYPE_STRING, g_quark_to_string (r->labels[i]));
+    append_value (&ids, G_TYPE_INT, &r->ids[i]);
     append_value (&scores, G_TYPE_DOUBLE, &score);
   }
   gst_structure_take_value (s, "top-labels", &labels);
@@ -84,28 +82,45 @@ set_top_arrays (GstStructure * s, const CnnTopK * top,
   gst_structure_take_value (s, "top-scores", &scores);
 }
 
-GstMessage *
-cnn_message_new (GstObject * src, const CnnTopK * top,
+void
+cnn_result_record_fill (CnnResultRecord * r, const CnnTopK * top,
     const CnnEngine * engine, const CnnResult * result,
     const GstSegment * segment, GstClockTime duration)
 {
-  GstClockTime ts = result->pts, stream_time = GST_CLOCK_TIME_NONE;
-  GstClockTime running_time = GST_CLOCK_TIME_NONE;
-  GstStructure *s;
-
-  if (GST_CLOCK_TIME_IS_VALID (ts) && segment->format == GST_FORMAT_TIME) {
-    stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, ts);
-    running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME, ts);
+  r->timestamp = result->pts;
+  r->stream_time = r->running_time = GST_CLOCK_TIME_NONE;
+  if (GST_CLOCK_TIME_IS_VALID (r->timestamp)
+      && segment->format == GST_FORMAT_TIME) {
+    r->stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+        r->timestamp);
+    r->running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+        r->timestamp);
   }
-  s = gst_structure_new ("cnnclassify",
-      "timestamp", G_TYPE_UINT64, ts,
-      "stream-time", G_TYPE_UINT64, stream_time,
-      "running-time", G_TYPE_UINT64, running_time,
-      "duration", G_TYPE_UINT64, duration,
-      "label", G_TYPE_STRING, cnn_top_label (top, engine),
-      "class-id", G_TYPE_INT, top->n ? top->ids[0] : -1,
-      "confidence", G_TYPE_DOUBLE,
-      (gdouble) (top->n ? top->scores[0] : top->best_score), NULL);
-  set_top_arrays (s, top, engine);
+  r->duration = duration;
+  r->class_id = top->n ? top->ids[0] : -1;
+  r->confidence = top->n ? top->scores[0] : top->best_score;
+  r->n = top->n;
+  for (guint i = 0; i < top->n; i++) {
+    r->ids[i] = top->ids[i];
+    r->scores[i] = top->scores[i];
+    r->labels[i] = engine->labels[top->ids[i]];
+  }
+}
+
+GstMessage *
+cnn_result_record_message (GstObject * src, const CnnResultRecord * r)
+{
+  /* label strings are quark strings: they live as long as the process */
+  GstStructure *s = gst_structure_new ("cnnclassify",
+      "timestamp", G_TYPE_UINT64, r->timestamp,
+      "stream-time", G_TYPE_UINT64, r->stream_time,
+      "running-time", G_TYPE_UINT64, r->running_time,
+      "duration", G_TYPE_UINT64, r->duration,
+      "label", G_TYPE_STRING, r->n ? g_quark_to_string (r->labels[0])
+      : CNN_UNCLASSIFIED_LABEL,
+      "class-id", G_TYPE_INT, r->class_id,
+      "confidence", G_TYPE_DOUBLE, (gdouble) r->confidence, NULL);
+
+  set_top_arrays (s, r);
   return gst_message_new_element (src, s);
 }

@@ -5,7 +5,8 @@
  *
  * Contract: given the selected top-k and the result's provenance these
  * helpers attach GstCnnClassificationMeta and a whole-frame
- * GstVideoRegionOfInterestMeta, and build the `cnnclassify` element message.
+ * GstVideoRegionOfInterestMeta, and record the result for the `cnnclassify`
+ * element message and build that message.
  * An unclassified frame (no class reached the threshold) is reported with
  * label "unclassified", class id -1 and the best score as confidence.
  */
@@ -27,11 +28,27 @@ void cnn_attach_metas (GstBuffer * buffer, const CnnTopK * top,
     const CnnEngine * engine, const CnnResult * result, gboolean stale,
     gint width, gint height);
 
-/* Element message for a result computed on the frame with PTS
- * result->pts; segment converts it to stream and running time. */
-GstMessage *cnn_message_new (GstObject * src, const CnnTopK * top,
+/* A result as its bus message carries it, held without allocation until
+ * the message is built (cnnposter.c builds it when it posts). */
+typedef struct {
+  GstClockTime timestamp, stream_time, running_time, duration;
+  gint class_id;                /* top-1, -1 when unclassified */
+  gfloat confidence;            /* top-1 score, or the best one below it */
+  guint n;                      /* entries that reached the threshold */
+  gint ids[CNN_MAX_TOP_K];
+  gfloat scores[CNN_MAX_TOP_K];
+  GQuark labels[CNN_MAX_TOP_K];
+} CnnResultRecord;
+
+/* Fills record for a result computed on the frame with PTS result->pts;
+ * segment converts it to stream and running time. */
+void cnn_result_record_fill (CnnResultRecord * record, const CnnTopK * top,
     const CnnEngine * engine, const CnnResult * result,
     const GstSegment * segment, GstClockTime duration);
+
+/* The `cnnclassify` element message of record. */
+GstMessage *cnn_result_record_message (GstObject * src,
+    const CnnResultRecord * record);
 
 G_END_DECLS
 

@@ -46,6 +46,7 @@ enum {
   CNN_PROP_SMOOTHING,
   CNN_PROP_OVERLAY,
   CNN_PROP_POST_MESSAGES,
+  CNN_PROP_MESSAGE_INTERVAL,
 };
 
 typedef struct {
@@ -66,6 +67,7 @@ typedef struct {
   gboolean overlay;
   guint overlay_lines;
   gboolean post_messages;
+  GstClockTime message_interval;  /* see cnnposter.h */
   gchar *font_desc;
   CnnRenderStyle style;         /* style.font_desc points at font_desc */
 } CnnSettings;

@@ -25,7 +25,9 @@
  * `confidence`) and as an element message named `cnnclassify` on the bus
  * (`timestamp`, `stream-time`, `running-time`, `duration`, `label`,
  * `class-id`, `confidence`, `top-labels`, `top-ids`, `top-scores`; one
- * message per new result). The video itself is not modified unless
+ * message per new result; results that come faster than
+ * #GstCnnClassify:message-interval are posted together, each at most that
+ * late, all before EOS). The video itself is not modified unless
  * #GstCnnClassify:overlay is set.
  *
  * Without #GstCnnClassify:model the element uses the model named by the
@@ -63,6 +65,7 @@
 #include "cnnengine.h"
 #include "cnnmessage.h"
 #include "cnnpostprocess.h"
+#include "cnnposter.h"
 #include "cnnpreprocess.h"
 #include "cnnrender.h"
 
@@ -87,6 +90,8 @@ struct _GstCnnClassify {
   gboolean attach_overlay;      /* downstream takes composition meta */
   guint64 frame_count;
   guint64 posted_seq;
+  CnnPoster *poster;            /* result messages */
+  CnnResultRecord record;       /* the message's content, streaming thread */
 };
 
 #define VIDEO_FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, " \
@@ -239,6 +244,7 @@ gst_cnn_classify_stop (GstBaseTransform * trans)
   self->worker = NULL;
   cnn_render_free (self->render);
   self->render = NULL;
+  cnn_poster_flush (self->poster);
   return TRUE;
 }
 
@@ -270,6 +276,9 @@ gst_cnn_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
       GST_DEBUG_OBJECT (self, "%s: new stream", GST_EVENT_TYPE_NAME (event));
       if (self->engine != NULL)
         reset_stream (self);
+      break;
+    case GST_EVENT_EOS:        /* every result before the EOS message */
+      cnn_poster_flush (self->poster);
       break;
     default:
       break;
@@ -459,9 +468,9 @@ publish (GstCnnClassify * self, GstVideoFrame * frame,
       GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame));
   if (s->post_messages && self->result.seq != self->posted_seq) {
     self->posted_seq = self->result.seq;
-    gst_element_post_message (GST_ELEMENT (self),
-        cnn_message_new (GST_OBJECT (self), &top, self->engine, &self->result,
-            &trans->segment, GST_BUFFER_DURATION (frame->buffer)));
+    cnn_result_record_fill (&self->record, &top, self->engine, &self->result,
+        &trans->segment, GST_BUFFER_DURATION (frame->buffer));
+    cnn_poster_post (self->poster, &self->record, s->message_interval);
   }
   if (s->overlay)
     draw_overlay (self, frame, s, &top);
@@ -529,6 +538,7 @@ gst_cnn_classify_finalize (GObject * object)
 
   free_engine (self);
   cnn_render_free (self->render);
+  cnn_poster_free (self->poster);
   cnn_settings_clear (&self->settings);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -573,6 +583,7 @@ static void
 gst_cnn_classify_init (GstCnnClassify * self)
 {
   cnn_settings_init (&self->settings);
+  self->poster = cnn_poster_new (GST_ELEMENT (self));
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
 }

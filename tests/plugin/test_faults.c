@@ -96,7 +96,7 @@ GST_START_TEST (test_caps_change_mid_stream)
   /* interval=4: without a reset, the first frame after a change would
    * carry the previous caps' result */
   GstHarness *h = harness_new_with_model ("cnnclassify", "color.onnx",
-      "interval=4");
+      "interval=4 message-interval=0");
   guint index = 0;
 
   for (guint s = 0; s < G_N_ELEMENTS (steps); s++) {
@@ -183,7 +183,7 @@ GST_END_TEST;
 GST_START_TEST (test_flush_resets_interval_and_smoothing)
 {
   GstHarness *h = harness_new_with_model ("cnnclassify", "color.onnx",
-      "interval=5 smoothing=0.9");
+      "interval=5 smoothing=0.9 message-interval=0");
   GstBuffer *out;
 
   harness_set_video_caps (h, GST_VIDEO_FORMAT_BGRx, 16, 16);
