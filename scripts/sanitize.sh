@@ -21,7 +21,8 @@
 #       plugin enabled) and runs the element tests that are clean under
 #       TSan: test_streams (8 cnnclassify instances in parallel sharing one
 #       model through the model cache), test_cnnclassify (with the async
-#       worker), test_cnnoverlay, test_faults and test_modelcache (8
+#       worker), test_messages (results held and posted by the system
+#       clock's timer thread), test_cnnoverlay, test_faults and test_modelcache (8
 #       threads acquiring one model), about 25 s. GLib/GStreamer are not
 #       built with TSan: tests/plugin/tsan_glib_shim.c (linked into those
 #       tests in a TSan build) makes GLib's futex GMutex/GCond visible,
@@ -245,7 +246,7 @@ tsan () {
 tsan_plugin () {
   local dir=build-tsan-plugin
   setup "$dir" thread -Dplugin=enabled
-  local tests=(${TSAN_PLUGIN_TESTS:-test_streams test_cnnclassify \
+  local tests=(${TSAN_PLUGIN_TESTS:-test_streams test_cnnclassify test_messages \
     test_cnnoverlay test_faults test_modelcache})
   # a registry written by a run with the forked scanner (which cannot load
   # a TSan plugin) would list our plugin as broken

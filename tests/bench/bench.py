@@ -327,12 +327,16 @@ def element_point(env, args, ours, name, threads, size, frames):
     caps = "video/x-raw,format=%s,width=%d,height=%d,framerate=30/1" % (
         args.gst_format, size[0], size[1])
     element = "cnnclassify model=%s threads=%d" % (shlex.quote(model), threads)
-    got = {k: [] for k in ("full", "full_cpu", "base", "base_cpu", "core", "core_cpu")}
+    got = {k: [] for k in ("full", "full_cpu", "base", "base_cpu", "core", "core_cpu",
+                           "core_median")}
     for _ in range(args.gst_reps):
         for key, elem in (("base", None), ("core", None), ("full", element), ("core", None)):
             if key == "core":
+                # the pipeline's figure is a mean over its frames, outliers
+                # included, so the core's is the mean of its runs too
                 times, info = ours.run(model, threads, frames, args.warmup, inp)
-                wall, cpu = median(times), info.get("cpu_ms", float("nan"))
+                wall, cpu = statistics.fmean(times), info.get("cpu_ms", float("nan"))
+                got["core_median"].append(median(times))
             else:
                 wall, cpu = per_frame_ms(env, caps, elem, frames)
             got[key].append(wall)
@@ -344,11 +348,14 @@ def element_row(name, threads, size, fmt, m):
     elem = m["full"] - m["base"]
     elem_cpu = m["full_cpu"] - m["base_cpu"]
     log("  element %s threads=%d %dx%d: pipeline %.3f ms (CPU %.3f), element CPU %.3f, "
-        "core %.3f ms (CPU %.3f)" % (name, threads, size[0], size[1], m["full"],
-                                     m["full_cpu"], elem_cpu, m["core"], m["core_cpu"]))
-    return ("| %s | %d | %dx%d %s | %s (%.0f) | %s | %s | %.2f | %s | %s | **%.2f** | %s |"
+        "core mean %.3f ms, median %.3f (CPU %.3f)" % (
+            name, threads, size[0], size[1], m["full"], m["full_cpu"], elem_cpu,
+            m["core"], m["core_median"], m["core_cpu"]))
+    return ("| %s | %d | %dx%d %s | %s (%.0f) | %s | %s (%s) | **%.2f** (%.2f) | %s | %s "
+            "| **%.2f** | %s |"
             % (name, threads, size[0], size[1], fmt, fmt_ms(m["full"]), 1e3 / m["full"],
-               fmt_ms(m["base"]), fmt_ms(m["core"]), elem / m["core"],
+               fmt_ms(m["base"]), fmt_ms(m["core"]), fmt_ms(m["core_median"]),
+               elem / m["core"], elem / m["core_median"],
                fmt_ms(elem_cpu), fmt_ms(m["core_cpu"]), elem_cpu / m["core_cpu"],
                fmt_ms(elem_cpu - m["core_cpu"])))
 
@@ -371,7 +378,8 @@ def element_rows(args, ours, core_ms):
     if p.returncode != 0:
         return ["_Element benchmark skipped: %s._" % plugin_problem(args, env)]
     rows = ["| model | threads | frame | wall ms/frame: pipeline (fps) | source only "
-            "| core alone | (pipeline − source) / core | CPU ms/frame: element "
+            "| core alone: mean (median) | (pipeline − source) / core mean (/ median) "
+            "| CPU ms/frame: element "
             "(pipeline − source) | core alone | element / core | element − core |",
             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for (name, threads), cms in core_ms.items():       # in measuring order
@@ -499,7 +507,9 @@ def main(argv):
         "Per-frame cost = (time of 5+F frames - time of 5 frames) / F, so start-up "
         "and model load cancel; wall clock and CPU time of the gst-launch-1.0 "
         "process; element = pipeline - source only; core alone = the bench tool, "
-        "timed between the pipelines; element − core = the element's own cost "
+        "timed between the pipelines, as the mean of its runs (the pipeline's "
+        "figure is a mean over its frames too; the median is in brackets); "
+        "element − core = the element's own cost "
         "(preprocessing, postprocessing, metadata). Source: videotestsrc (smpte) "
         "in %s, fakesink sync=false." % args.gst_format, ""] + gst
     text = "\n".join(out) + "\n"

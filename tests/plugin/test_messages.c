@@ -81,23 +81,39 @@ GST_START_TEST (test_default_interval)
 
 GST_END_TEST;
 
-/* The first result goes out at once; the next ones, within the interval,
- * wait; EOS posts them all before it passes on. */
-GST_START_TEST (test_eos_posts_held_results)
+/* Pushes frames 0..n-1 at a 10 s interval: the first result goes out at
+ * once, the others are held. */
+static GstHarness *
+push_held (guint n, GstBus ** bus)
 {
-  GstBus *bus;
-  GstHarness *h = harness_rgb (TEN_SECONDS, &bus);
+  GstHarness *h = harness_rgb (TEN_SECONDS, bus);
 
-  for (guint i = 0; i < 6; i++)
+  for (guint i = 0; i < n; i++)
     push_colour (h, i);
-  expect_result (bus, 0, 0);
-  expect_none (bus);
-  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
-  for (guint i = 1; i < 6; i++)
+  expect_result (*bus, 0, 0);
+  expect_none (*bus);
+  return h;
+}
+
+/* Once EOS or stop has come, results 1..n-1 are on the bus, in order. */
+static void
+expect_rest (GstHarness * h, GstBus * bus, guint n)
+{
+  for (guint i = 1; i < n; i++)
     expect_result (bus, i, 0);
   expect_none (bus);
   gst_object_unref (bus);
   harness_teardown (h);
+}
+
+/* EOS posts them all before it passes on. */
+GST_START_TEST (test_eos_posts_held_results)
+{
+  GstBus *bus;
+  GstHarness *h = push_held (6, &bus);
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  expect_rest (h, bus, 6);
 }
 
 GST_END_TEST;
@@ -105,19 +121,11 @@ GST_END_TEST;
 GST_START_TEST (test_stop_posts_held_results)
 {
   GstBus *bus;
-  GstHarness *h = harness_rgb (TEN_SECONDS, &bus);
+  GstHarness *h = push_held (4, &bus);
 
-  for (guint i = 0; i < 4; i++)
-    push_colour (h, i);
-  expect_result (bus, 0, 0);
-  expect_none (bus);
   fail_unless_equals_int (gst_element_set_state (h->element,
           GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
-  for (guint i = 1; i < 4; i++)
-    expect_result (bus, i, 0);
-  expect_none (bus);
-  gst_object_unref (bus);
-  harness_teardown (h);
+  expect_rest (h, bus, 4);
 }
 
 GST_END_TEST;
