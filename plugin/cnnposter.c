@@ -164,11 +164,9 @@ cnn_poster_post (CnnPoster * p, const CnnResultRecord * record,
     post_record (p->element, record);
     return;
   }
+  /* held, also when due: the timer thread builds and posts the messages */
   g_array_append_vals (p->held, record, 1);
-  if (due && p->drainer == NULL)
-    drain_locked (p);           /* before the timer: it may be armed later */
-  else
-    schedule_locked (p, interval);
+  schedule_locked (p, interval);
   g_mutex_unlock (&p->lock);
 }
 
