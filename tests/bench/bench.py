@@ -227,8 +227,9 @@ def core_rows(args, ours, ort, tmp, flops):
            "| CPU ms/run ours, ORT (ratio) | same output? |",
            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     mem = ["| model | weights MB | arena MB at %d thread(s) | RSS after runs MB (x) "
-           "| peak RSS MB, load included (x) |" % max(args.threads),
-           "|---|---:|---:|---:|---:|"]
+           "| peak RSS MB, load included (x) | peak RSS − RSS at start MB (x) |"
+           % max(args.threads),
+           "|---|---:|---:|---:|---:|---:|"]
     core_ms = {}
     for name in args.only:
         gflop = flops.get(name, 0) / 1e9
@@ -266,11 +267,12 @@ def table_row(name, gflop, threads, res, check):
 
 def memory_row(name, info):
     if "weights_mb" not in info:
-        return "| %s | – | – | – | – |" % name
+        return "| %s | – | – | – | – | – |" % name
     w, a = info["weights_mb"], info["arena_mb"]
     rss, peak = info.get("rss_mb", float("nan")), info["peak_rss_mb"]
-    return "| %s | %.1f | %.1f | %.1f (%.2f) | %.1f (%.2f) |" % (
-        name, w, a, rss, rss / (w + a), peak, peak / (w + a))
+    grown = peak - info.get("start_rss_mb", float("nan"))
+    return "| %s | %.1f | %.1f | %.1f (%.2f) | %.1f (%.2f) | %.1f (%.2f) |" % (
+        name, w, a, rss, rss / (w + a), peak, peak / (w + a), grown, grown / (w + a))
 
 
 def model_input_size(path):

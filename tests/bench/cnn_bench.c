@@ -20,11 +20,13 @@
  *   median_ms=<x> p90_ms=<y> runs=<R>
  *   times_ms=<t1>,<t2>,...
  *   cpu_ms=<x> load_ms=<x> weights_mb=<x> arena_mb=<x> peak_rss_mb=<x>
- *       rss_mb=<x> nodes=<n>
+ *       rss_mb=<x> start_rss_mb=<x> nodes=<n>
  *
  * (cpu_ms: CPU time of the process, all threads, per timed run — robust
  * when the machine is loaded; peak_rss_mb: peak resident set, load included;
- * rss_mb: resident set after the runs; both from /proc/self/status, -1
+ * rss_mb: resident set after the runs; start_rss_mb: resident set when
+ * main() starts, before the model loads (the process's own: libc,
+ * OpenBLAS, the core's code); all from /proc/self/status, -1
  * where unavailable.)
  * --output FILE writes output 0 as raw float32 after the last run. Any failure
  * prints the core's message on stderr and exits with status 1; bad usage
@@ -260,6 +262,7 @@ time_runs (CnnSession *session, const BenchArgs *a, const float *input,
 int
 main (int argc, char **argv)
 {
+  double start_rss = proc_status_mb ("VmRSS");
   BenchArgs a;
   int rc = parse_args (argc, argv, &a);
   if (rc)
@@ -302,10 +305,11 @@ main (int argc, char **argv)
 
   print_times (times, a.bench);
   printf ("cpu_ms=%.4f load_ms=%.1f weights_mb=%.2f arena_mb=%.2f "
-      "peak_rss_mb=%.1f rss_mb=%.1f nodes=%zu\n", cpu_ms, load_ms,
+      "peak_rss_mb=%.1f rss_mb=%.1f start_rss_mb=%.1f nodes=%zu\n", cpu_ms,
+      load_ms,
       cnn_model_weight_bytes (model) / 1048576.0,
       cnn_model_arena_bytes (model, cnn_session_threads (session)) / 1048576.0,
-      proc_status_mb ("VmHWM"), proc_status_mb ("VmRSS"),
+      proc_status_mb ("VmHWM"), proc_status_mb ("VmRSS"), start_rss,
       cnn_model_node_count (model));
   rc = 0;
 out:
