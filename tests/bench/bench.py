@@ -454,7 +454,9 @@ def parse_args(argv):
                     help="thread counts for the element (CPU time is clearest at 1)")
     ap.add_argument("--gst-seconds", type=float, default=2.0,
                     help="aim for this much inference per pipeline run")
-    ap.add_argument("--gst-reps", type=int, default=1)
+    ap.add_argument("--gst-reps", type=int, default=3,
+                    help="repetitions of each element point (median): one "
+                    "run can fall in a slow phase of a shared machine")
     ap.add_argument("--gst-format", default="I420")
     ap.add_argument("--no-gst", action="store_true", help="skip the element part")
     ap.add_argument("--markdown", help="also write the report to this file")
