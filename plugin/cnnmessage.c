@@ -72,9 +72,9 @@ set_top_arrays (GstStructure * s, const CnnResultRecord * r)
   gst_value_array_init (&ids, r->n);
   gst_value_array_init (&scores, r->n);
   for (guint i = 0; i < r->n; i++) {
-    gdouble score = r->scores[i];
-    append_value (&labels, G_TYPE_STRING, g_quark_to_string (r->labels[i]));
-    append_value (&ids, G_TYPE_INT, &r->ids[i]);
+    gdouble score = r->top[i].score;
+    append_value (&labels, G_TYPE_STRING, g_quark_to_string (r->top[i].label));
+    append_value (&ids, G_TYPE_INT, &r->top[i].id);
     append_value (&scores, G_TYPE_DOUBLE, &score);
   }
   gst_structure_take_value (s, "top-labels", &labels);
@@ -101,9 +101,9 @@ cnn_result_record_fill (CnnResultRecord * r, const CnnTopK * top,
   r->confidence = top->n ? top->scores[0] : top->best_score;
   r->n = top->n;
   for (guint i = 0; i < top->n; i++) {
-    r->ids[i] = top->ids[i];
-    r->scores[i] = top->scores[i];
-    r->labels[i] = engine->labels[top->ids[i]];
+    r->top[i].id = top->ids[i];
+    r->top[i].score = top->scores[i];
+    r->top[i].label = engine->labels[top->ids[i]];
   }
 }
 
@@ -116,7 +116,7 @@ cnn_result_record_message (GstObject * src, const CnnResultRecord * r)
       "stream-time", G_TYPE_UINT64, r->stream_time,
       "running-time", G_TYPE_UINT64, r->running_time,
       "duration", G_TYPE_UINT64, r->duration,
-      "label", G_TYPE_STRING, r->n ? g_quark_to_string (r->labels[0])
+      "label", G_TYPE_STRING, r->n ? g_quark_to_string (r->top[0].label)
       : CNN_UNCLASSIFIED_LABEL,
       "class-id", G_TYPE_INT, r->class_id,
       "confidence", G_TYPE_DOUBLE, (gdouble) r->confidence, NULL);

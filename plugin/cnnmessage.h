@@ -29,16 +29,29 @@ void cnn_attach_metas (GstBuffer * buffer, const CnnTopK * top,
     gint width, gint height);
 
 /* A result as its bus message carries it, held without allocation until
- * the message is built (cnnposter.c builds it when it posts). */
+ * the message is built (cnnposter.c builds it when it posts). Only the
+ * first CNN_RESULT_RECORD_SIZE (record) bytes are meaningful, so a held
+ * record is copied at that size (about 100 bytes at the default top-k
+ * instead of 1.2 kB). */
+typedef struct {
+  gint id;
+  gfloat score;
+  GQuark label;
+} CnnRecordEntry;
+
 typedef struct {
   GstClockTime timestamp, stream_time, running_time, duration;
   gint class_id;                /* top-1, -1 when unclassified */
   gfloat confidence;            /* top-1 score, or the best one below it */
   guint n;                      /* entries that reached the threshold */
-  gint ids[CNN_MAX_TOP_K];
-  gfloat scores[CNN_MAX_TOP_K];
-  GQuark labels[CNN_MAX_TOP_K];
+  CnnRecordEntry top[CNN_MAX_TOP_K];    /* the first n are used */
 } CnnResultRecord;
+
+/* Bytes of record that matter, rounded up to keep records that follow one
+ * another in a buffer 8-byte aligned. */
+#define CNN_RESULT_RECORD_SIZE(record) \
+  ((G_STRUCT_OFFSET (CnnResultRecord, top) \
+      + (record)->n * sizeof (CnnRecordEntry) + 7) & ~(gsize) 7)
 
 /* Fills record for a result computed on the frame with PTS result->pts;
  * segment converts it to stream and running time. */

@@ -7,7 +7,7 @@
  * Contract: see cnnposter.h. One lock guards the held records, the timer
  * and the time of the last post; messages are built and posted with it
  * released. Only one thread at a time posts held results (the "drainer"):
- * it swaps the held array for the spare one and keeps going until nothing
+ * it swaps the held buffer for the spare one and keeps going until nothing
  * is held, so results held while it posts follow in order. The poster is
  * reference counted: the element owns one reference and a pending timer
  * another, so a timer that fires while the element frees the poster finds
@@ -27,8 +27,9 @@ struct _CnnPoster
   GCond drained;                /* signalled when the drainer is done */
   GstElement *element;          /* not owned */
   GstClock *clock;              /* the system clock */
-  GArray *held;                 /* CnnResultRecord, oldest first */
-  GArray *spare;                /* empty; NULL while a drainer has it */
+  GByteArray *held;             /* CnnResultRecords, oldest first, each
+                                 * CNN_RESULT_RECORD_SIZE bytes */
+  GByteArray *spare;            /* empty; NULL while a drainer has it */
   GstClockID timer;             /* pending one-shot, or NULL */
   GstClockTime timer_at;        /* its time */
   GstClockTime last_post;       /* clock time of the last post, or NONE */
@@ -45,8 +46,8 @@ cnn_poster_new (GstElement * element)
   g_cond_init (&p->drained);
   p->element = element;
   p->clock = gst_system_clock_obtain ();
-  p->held = g_array_new (FALSE, FALSE, sizeof (CnnResultRecord));
-  p->spare = g_array_new (FALSE, FALSE, sizeof (CnnResultRecord));
+  p->held = g_byte_array_new ();
+  p->spare = g_byte_array_new ();
   p->last_post = GST_CLOCK_TIME_NONE;
   return p;
 }
@@ -58,9 +59,9 @@ poster_unref (gpointer data)
 
   if (!g_atomic_int_dec_and_test (&p->refs))
     return;
-  g_array_unref (p->held);
+  g_byte_array_unref (p->held);
   if (p->spare != NULL)
-    g_array_unref (p->spare);
+    g_byte_array_unref (p->spare);
   g_cond_clear (&p->drained);
   g_mutex_clear (&p->lock);
   gst_object_unref (p->clock);
@@ -89,16 +90,19 @@ drain_locked (CnnPoster * p)
     g_cond_wait (&p->drained, &p->lock);
   p->drainer = self;
   while (p->held->len > 0) {
-    GArray *batch = p->held;
+    GByteArray *batch = p->held;
 
     p->held = p->spare;
     p->spare = NULL;
     p->last_post = gst_clock_get_time (p->clock);
     g_mutex_unlock (&p->lock);
     /* element is NULL only when a post made this thread free the poster */
-    for (guint i = 0; i < batch->len && p->element != NULL; i++)
-      post_record (p->element, &g_array_index (batch, CnnResultRecord, i));
-    g_array_set_size (batch, 0);
+    for (guint at = 0; at < batch->len && p->element != NULL;) {
+      const CnnResultRecord *r = (const CnnResultRecord *) (batch->data + at);
+      post_record (p->element, r);
+      at += CNN_RESULT_RECORD_SIZE (r);
+    }
+    g_byte_array_set_size (batch, 0);
     g_mutex_lock (&p->lock);
     p->spare = batch;
   }
@@ -165,7 +169,8 @@ cnn_poster_post (CnnPoster * p, const CnnResultRecord * record,
     return;
   }
   /* held, also when due: the timer thread builds and posts the messages */
-  g_array_append_vals (p->held, record, 1);
+  g_byte_array_append (p->held, (const guint8 *) record,
+      CNN_RESULT_RECORD_SIZE (record));
   schedule_locked (p, interval);
   g_mutex_unlock (&p->lock);
 }
@@ -186,7 +191,7 @@ cnn_poster_free (CnnPoster * p)
   g_mutex_lock (&p->lock);
   while (p->drainer != NULL && p->drainer != g_thread_self ())
     g_cond_wait (&p->drained, &p->lock);
-  g_array_set_size (p->held, 0);
+  g_byte_array_set_size (p->held, 0);
   if (p->timer != NULL) {
     gst_clock_id_unschedule (p->timer);
     gst_clock_id_unref (p->timer);

@@ -32,6 +32,7 @@ expect_result (GstBus * bus, guint i, GstClockTime timeout)
   GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout,
       GST_MESSAGE_ELEMENT);
   const GstStructure *s;
+  const GValue *top;
   guint64 ts, running;
   gint id;
 
@@ -46,8 +47,14 @@ expect_result (GstBus * bus, guint i, GstClockTime timeout)
       colour_label[i % 3]);
   fail_unless (gst_structure_get_int (s, "class-id", &id));
   fail_unless_equals_int (id, (gint) (i % 3));
-  fail_unless_equals_int (gst_value_array_get_size (gst_structure_get_value
-          (s, "top-labels")), 3);
+  top = gst_structure_get_value (s, "top-labels");
+  fail_unless_equals_int (gst_value_array_get_size (top), 3);
+  fail_unless_equals_string (g_value_get_string (gst_value_array_get_value
+          (top, 0)), colour_label[i % 3]);
+  top = gst_structure_get_value (s, "top-ids");
+  fail_unless_equals_int (gst_value_array_get_size (top), 3);
+  fail_unless_equals_int (g_value_get_int (gst_value_array_get_value (top,
+              0)), (gint) (i % 3));
   gst_message_unref (msg);
 }
 
