@@ -6,6 +6,7 @@
 #include "plugin_test_util.h"
 
 #include <gst/cnn/cnnmeta.h>
+#include <math.h>
 #include <string.h>
 
 gchar *
@@ -205,4 +206,42 @@ pop_cnn_message (GstHarness * h)
   }
   gst_object_unref (bus);
   return msg;
+}
+
+void
+check_cnn_message (GstMessage * msg, const gchar * label, gint id, gdouble conf,
+    GstClockTime ts, guint n_top)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+  const GValue *labels, *ids, *scores;
+  guint64 t;
+  gint cid;
+  gdouble c;
+
+  fail_unless_equals_string (gst_structure_get_string (s, "label"), label);
+  fail_unless (gst_structure_get_int (s, "class-id", &cid));
+  fail_unless_equals_int (cid, id);
+  fail_unless (gst_structure_get_double (s, "confidence", &c));
+  fail_unless (fabs (c - conf) < 1e-4, "confidence %f vs %f", c, conf);
+  fail_unless (gst_structure_get_uint64 (s, "timestamp", &t));
+  fail_unless_equals_uint64 (t, ts);
+  fail_unless (gst_structure_get_uint64 (s, "stream-time", &t));
+  fail_unless_equals_uint64 (t, ts);
+  fail_unless (gst_structure_get_uint64 (s, "running-time", &t));
+  fail_unless_equals_uint64 (t, ts);
+  fail_unless (gst_structure_get_uint64 (s, "duration", &t));
+  fail_unless_equals_uint64 (t, gst_util_uint64_scale (1, GST_SECOND, 30));
+  labels = gst_structure_get_value (s, "top-labels");
+  ids = gst_structure_get_value (s, "top-ids");
+  scores = gst_structure_get_value (s, "top-scores");
+  fail_unless (labels && ids && scores);
+  fail_unless_equals_int (gst_value_array_get_size (labels), n_top);
+  fail_unless_equals_int (gst_value_array_get_size (ids), n_top);
+  fail_unless_equals_int (gst_value_array_get_size (scores), n_top);
+  if (n_top > 0) {
+    fail_unless_equals_string (g_value_get_string (gst_value_array_get_value
+            (labels, 0)), label);
+    fail_unless_equals_int (g_value_get_int (gst_value_array_get_value (ids,
+                0)), id);
+  }
 }

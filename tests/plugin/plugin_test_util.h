@@ -22,6 +22,9 @@
 #define RGB_BLACK 0x000000u
 #define RGB_GRAY 0x808080u
 
+/* color.onnx's probability for a pure colour: softmax of (10, 0, 0) */
+#define P_PURE 0.999909f
+
 /* Absolute path of a generated test model or file (free it). */
 gchar *test_model_path (const gchar * name);
 
@@ -57,5 +60,11 @@ const gchar *meta_top_label (GstBuffer * buf, gfloat * score_out);
 
 /* Next "cnnclassify" element message on the element's bus, or NULL. */
 GstMessage *pop_cnn_message (GstHarness * h);
+/* Asserts every field of a "cnnclassify" message: top-1 label, class id
+ * and confidence (within 1e-4), timestamp = stream-time = running-time =
+ * ts, duration 1/30 s, n_top entries in each top array, the first being
+ * the top-1. */
+void check_cnn_message (GstMessage * msg, const gchar * label, gint id,
+    gdouble conf, GstClockTime ts, guint n_top);
 
 #endif /* PLUGIN_TEST_UTIL_H */

@@ -14,7 +14,6 @@
 #include <math.h>
 #include <string.h>
 
-#define P_PURE 0.999909f        /* softmax of (10, 0, 0) */
 
 static const GstVideoFormat all_formats[] = {
   GST_VIDEO_FORMAT_RGB, GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_RGBx,
@@ -125,44 +124,6 @@ GST_START_TEST (test_gray_model_all_formats)
 GST_END_TEST;
 
 static void
-check_message (GstMessage * msg, const gchar * label, gint id, gdouble conf,
-    GstClockTime ts, guint n_top)
-{
-  const GstStructure *s = gst_message_get_structure (msg);
-  const GValue *labels, *ids, *scores;
-  guint64 t;
-  gint cid;
-  gdouble c;
-
-  fail_unless_equals_string (gst_structure_get_string (s, "label"), label);
-  fail_unless (gst_structure_get_int (s, "class-id", &cid));
-  fail_unless_equals_int (cid, id);
-  fail_unless (gst_structure_get_double (s, "confidence", &c));
-  fail_unless (fabs (c - conf) < 1e-4, "confidence %f vs %f", c, conf);
-  fail_unless (gst_structure_get_uint64 (s, "timestamp", &t));
-  fail_unless_equals_uint64 (t, ts);
-  fail_unless (gst_structure_get_uint64 (s, "stream-time", &t));
-  fail_unless_equals_uint64 (t, ts);
-  fail_unless (gst_structure_get_uint64 (s, "running-time", &t));
-  fail_unless_equals_uint64 (t, ts);
-  fail_unless (gst_structure_get_uint64 (s, "duration", &t));
-  fail_unless_equals_uint64 (t, gst_util_uint64_scale (1, GST_SECOND, 30));
-  labels = gst_structure_get_value (s, "top-labels");
-  ids = gst_structure_get_value (s, "top-ids");
-  scores = gst_structure_get_value (s, "top-scores");
-  fail_unless (labels && ids && scores);
-  fail_unless_equals_int (gst_value_array_get_size (labels), n_top);
-  fail_unless_equals_int (gst_value_array_get_size (ids), n_top);
-  fail_unless_equals_int (gst_value_array_get_size (scores), n_top);
-  if (n_top > 0) {
-    fail_unless_equals_string (g_value_get_string (gst_value_array_get_value
-            (labels, 0)), label);
-    fail_unless_equals_int (g_value_get_int (gst_value_array_get_value (ids,
-                0)), id);
-  }
-}
-
-static void
 check_roi (GstBuffer * out, const gchar * label, gint id, gdouble conf,
     gint w, gint h)
 {
@@ -216,7 +177,7 @@ GST_START_TEST (test_three_metadata_forms)
     check_roi (out, colours[c].label, c, P_PURE, 40, 30);
     msg = pop_cnn_message (h);
     fail_unless (msg != NULL);
-    check_message (msg, colours[c].label, c, P_PURE, pts, 3);
+    check_cnn_message (msg, colours[c].label, c, P_PURE, pts, 3);
     gst_message_unref (msg);
     gst_buffer_unref (out);
   }
@@ -240,7 +201,7 @@ GST_START_TEST (test_threshold_and_top_k)
   fail_unless_equals_string (meta_top_label (out, NULL), "");
   check_roi (out, "unclassified", -1, 1.0 / 3, 16, 16);
   msg = pop_cnn_message (h);
-  check_message (msg, "unclassified", -1, 1.0 / 3, GST_BUFFER_PTS (out), 0);
+  check_cnn_message (msg, "unclassified", -1, 1.0 / 3, GST_BUFFER_PTS (out), 0);
   gst_message_unref (msg);
   gst_buffer_unref (out);
 

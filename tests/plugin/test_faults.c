@@ -17,7 +17,6 @@
 #include <math.h>
 #include <string.h>
 
-#define P_PURE 0.999909f        /* softmax of (10, 0, 0) */
 
 /* Pushes one solid frame and returns the output (never NULL). */
 static GstBuffer *
