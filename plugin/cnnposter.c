@@ -159,6 +159,8 @@ cnn_poster_post (CnnPoster * p, const CnnResultRecord * record,
   gboolean due;
 
   g_mutex_lock (&p->lock);
+  if (interval == 0)            /* posted from here, after what is held */
+    drain_locked (p);
   now = gst_clock_get_time (p->clock);
   due = interval == 0 || !GST_CLOCK_TIME_IS_VALID (p->last_post)
       || now >= p->last_post + interval;

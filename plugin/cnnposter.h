@@ -6,7 +6,9 @@
  *
  * Contract: cnn_poster_post() posts a result's `cnnclassify` message on the
  * element's bus at once when no result is held and the previous post was
- * at least `interval` ago (always when interval is 0). Otherwise it copies
+ * at least `interval` ago. At interval 0 it always posts from the calling
+ * thread before it returns, after posting (or waiting for the timer thread
+ * to post) the results still held from a longer interval. Otherwise it copies
  * the result record (no allocation once the queue has grown), and a
  * one-shot timer on the system clock builds and posts the messages of all
  * held results, in order, `interval` after the previous post. No result is

@@ -21,7 +21,8 @@
 # second run is fast. Prints one progress line per model with max|ref| and
 # the logits' standard deviation. Exit 77 when torch/onnx are missing.
 #
-#   make_networks.py OUT [NET...]     (no NET: all of NETS)
+#   make_networks.py OUT [NET...] [--variant V]
+#     no NET: all of NETS; no --variant: all four variants
 import os
 import sys
 import time
@@ -132,8 +133,8 @@ def export_variant (model, x, folder, variant):
   return ops
 
 
-def make_net (out, name):
-  todo = [v for v in VARIANTS
+def make_net (out, name, variants):
+  todo = [v for v in variants
           if not os.path.isfile (os.path.join (out, "%s_%s" % (name, v),
                                                "test_data_set_0",
                                                "output_0.pb"))]
@@ -165,18 +166,28 @@ def make_net (out, name):
 
 
 def main (argv):
-  if len (argv) < 2:
-    print ("usage: make_networks.py OUT [NET...]; nets: " + " ".join (NETS))
+  args = argv[1:]
+  variants = list (VARIANTS)
+  if "--variant" in args:
+    i = args.index ("--variant")
+    variants = args[i + 1:i + 2]
+    del args[i:i + 2]
+    if not variants or variants[0] not in VARIANTS:
+      print ("--variant takes one of " + " ".join (VARIANTS))
+      return 2
+  if len (args) < 1:
+    print ("usage: make_networks.py OUT [NET...] [--variant V]; nets: "
+           + " ".join (NETS))
     return 2
-  out = argv[1]
-  names = argv[2:] or list (NETS)
+  out = args[0]
+  names = args[1:] or list (NETS)
   for n in names:
     if n not in NETS:
       print ("unknown network %s" % n)
       return 2
   torch.set_num_threads (1)
   os.makedirs (out, exist_ok=True)
-  ok = all ([make_net (out, n) for n in names])
+  ok = all ([make_net (out, n, variants) for n in names])
   return 0 if ok else 1
 
 
