@@ -51,6 +51,10 @@ PEAK_SOURCE = "issue 5's reference machine"
 # Outputs are "close" when max |ours - ORT| <= CHECK_RTOL x max |ORT|.
 CHECK_RTOL = 1e-3
 
+# A cross-core round trip (core_latency.c) this slow or slower marks a slow
+# phase of the VM: 60-70 ns normally, about 350 ns in those phases.
+SLOW_ROUNDTRIP_NS = 200.0
+
 MODELS = ["resnet18", "resnet50", "mobilenet_v2", "squeezenet1_1", "small28"]
 LINE_RE = re.compile(r"median_ms=([0-9.eE+-]+) p90_ms=([0-9.eE+-]+) runs=(\d+)")
 
@@ -178,15 +182,27 @@ def model_files(args, name):
             os.path.join(args.models, name + ".input.f32"))
 
 
+def core_latency(args):
+    """Cross-core round trip in ns (core_latency.c), or NaN without the tool."""
+    if not args.latency_tool:
+        return float("nan")
+    p = subprocess.run([args.latency_tool], capture_output=True, text=True)
+    m = re.search(r"roundtrip_ns=([0-9.]+)", p.stdout)
+    return float(m.group(1)) if m else float("nan")
+
+
 def time_pair(name, threads, args, ours, ort):
     """Alternating rounds; returns dict runtime -> (times, last info, CPU ms
-    per run of every round)."""
+    per run of every round), and "latency" -> the cross-core round trip
+    measured before each round (two threads and more)."""
     model, inp = model_files(args, name)
-    result = {"ours": ([], {}, []), "ort": ([], {}, [])}
+    result = {"ours": ([], {}, []), "ort": ([], {}, []), "latency": []}
     for r in range(args.rounds):
         order = [("ours", ours), ("ort", ort)]
         if r % 2:
             order.reverse()
+        if threads > 1:
+            result["latency"].append(core_latency(args))
         round_ms = {}
         for key, runner in order:
             times, info = runner.run(model, threads, args.runs, args.warmup, inp)
@@ -195,8 +211,9 @@ def time_pair(name, threads, args, ours, ort):
             if "cpu_ms" in info:
                 result[key][2].append(info["cpu_ms"])
             round_ms[key] = median(times)
-        log("  %s threads=%d round %d/%d: ours %.3f ms, ORT %.3f ms" % (
-            name, threads, r + 1, args.rounds, round_ms["ours"], round_ms["ort"]))
+        log("  %s threads=%d round %d/%d: ours %.3f ms, ORT %.3f ms%s" % (
+            name, threads, r + 1, args.rounds, round_ms["ours"], round_ms["ort"],
+            ", cross-core %.0f ns" % result["latency"][-1] if threads > 1 else ""))
     return result
 
 
@@ -224,8 +241,9 @@ def core_rows(args, ours, ort, tmp, flops):
     """Measures every model; returns (markdown lines, memory lines, core ms)."""
     hdr = ["| model | GFLOP | threads | ours median ms | ours p90 ms | ORT median ms "
            "| ORT p90 ms | ours/ORT | ours GFLOP/s (% peak) | ORT GFLOP/s (% peak) "
-           "| CPU ms/run ours, ORT (ratio) | same output? |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+           "| CPU ms/run ours, ORT (ratio) | cross-core ns (slow rounds) "
+           "| same output? |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     mem = ["| model | weights MB | arena MB at %d thread(s) | RSS after runs MB (x) "
            "| peak RSS MB, load included (x) | peak RSS − RSS at start MB (x) |"
            % max(args.threads),
@@ -240,7 +258,7 @@ def core_rows(args, ours, ort, tmp, flops):
                 res = time_pair(name, threads, args, ours, ort)
             except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
                 log("%s threads=%d: %s" % (name, threads, e))
-                hdr.append("| %s | %.2f | %d | fails: `%s` | | | | | | | | – |"
+                hdr.append("| %s | %.2f | %d | fails: `%s` | | | | | | | | | – |"
                            % (name, gflop, threads, str(e).replace("|", "/")))
                 continue
             hdr.append(table_row(name, gflop, threads, res, check))
@@ -260,9 +278,12 @@ def table_row(name, gflop, threads, res, check):
         return "%.1f (%.0f%%)" % (g, 100 * g / peak)
     oc, tc = median(res["ours"][2]), median(res["ort"][2])
     cpu = "%s, %s (%.2f)" % (fmt_ms(oc), fmt_ms(tc), oc / tc) if oc == oc else "–"
-    return "| %s | %.2f | %d | %s | %s | %s | %s | **%.2f** | %s | %s | %s | %s |" % (
+    lat = [x for x in res["latency"] if x == x]
+    cross = "%.0f (%d/%d)" % (median(lat), sum(x >= SLOW_ROUNDTRIP_NS for x in lat),
+                              len(lat)) if lat else "–"
+    return "| %s | %.2f | %d | %s | %s | %s | %s | **%.2f** | %s | %s | %s | %s | %s |" % (
         name, gflop, threads, fmt_ms(om), fmt_ms(p90(o)), fmt_ms(tm), fmt_ms(p90(t)),
-        om / tm, rate(om), rate(tm), cpu, check)
+        om / tm, rate(om), rate(tm), cpu, cross, check)
 
 
 def memory_row(name, info):
@@ -458,6 +479,9 @@ def parse_args(argv):
                     help="repetitions of each element point (median): one "
                     "run can fall in a slow phase of a shared machine")
     ap.add_argument("--gst-format", default="I420")
+    ap.add_argument("--latency-tool", default=None,
+                    help="core-latency (core_latency.c), run before every "
+                    "round of two threads or more")
     ap.add_argument("--no-gst", action="store_true", help="skip the element part")
     ap.add_argument("--markdown", help="also write the report to this file")
     ap.add_argument("--peak-gflops", type=float, default=None,
@@ -500,10 +524,14 @@ def main(argv):
         "%% peak = GFLOP/s / (threads x %.1f GFLOP/s, %s). CPU ms/run: CPU time of "
         "the whole process (all threads, spinning included) per timed run, median "
         "over rounds; less sensitive than wall time to other load on the machine. "
+        "cross-core ns: a cache line's round trip between the two CPUs "
+        "(core_latency.c) before each round, median over the rounds; in brackets "
+        "the rounds at %.0f ns or more, a slow phase of the VM in which two "
+        "cooperating threads run at about the speed of one. "
         "\"same output?\": top-1 equal and max |ours - ORT| <= %.0e x max |ORT|."
         % (machine_text(), load_before, load_text(), build_text(args.build),
            args.rounds, args.runs,
-           args.warmup, kind, PEAK, PEAK_SOURCE, CHECK_RTOL)
+           args.warmup, kind, PEAK, PEAK_SOURCE, SLOW_ROUNDTRIP_NS, CHECK_RTOL)
         + (" cnn-run prints no per-run times: our median/p90 are over its round "
            "medians, and it feeds the input once for all runs." if kind == "cnn-run" else ""),
         ""] + core + ["", "Memory (our core, peak RSS of the bench process):", ""] + mem + [

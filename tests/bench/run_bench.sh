@@ -21,7 +21,10 @@
 #      BUILDDIR/cnn/cnn-run; OURS=/path/to/tool overrides;
 #   4. measures this machine's fp32 FMA peak per core (fma_peak.c, compiled
 #      into BUILDDIR/bench-models/fma-peak) for the "% of peak" column;
-#   5. runs bench.py, which prints a markdown report on stdout and writes it
+#   5. compiles core_latency.c into BUILDDIR/bench-models/core-latency (a
+#      cache line's round trip between two CPUs, run before every round of
+#      two threads: the "cross-core ns" column);
+#   6. runs bench.py, which prints a markdown report on stdout and writes it
 #      to BUILDDIR/bench-models/report.md.
 # Options after BUILDDIR go to bench.py (e.g. --only resnet18 --rounds 3
 # --runs 10 --threads 1 --no-gst); see `bench.py --help`.
@@ -89,8 +92,15 @@ peak=$("$peak_tool" | sed -n 's/^peak_gflops=\([0-9.]*\).*/\1/p')
 [ -n "$peak" ] || { echo "run_bench.sh: fma-peak printed no peak" >&2; exit 1; }
 echo "run_bench.sh: fp32 FMA peak of one core: $peak GFLOP/s" >&2
 
-# 5. Measure.
+# 5. The cross-core round trip, measured before every two-thread round (the
+#    "cross-core ns" column: tells the VM's slow phases).
+latency_tool="$models/core-latency"
+if [ ! -x "$latency_tool" ] || [ "$here/core_latency.c" -nt "$latency_tool" ]; then
+  ${CC:-cc} -std=c11 -O2 -Wall "$here/core_latency.c" -o "$latency_tool" -lpthread
+fi
+
+# 6. Measure.
 BENCH_COMMAND="tests/bench/run_bench.sh $(basename "$build")${*:+ $*}"
 export BENCH_COMMAND
 exec "$python" "$here/bench.py" --build "$build" --models "$models" --ours "$ours" \
-  --peak-gflops "$peak" --markdown "$models/report.md" "$@"
+  --peak-gflops "$peak" --latency-tool "$latency_tool" --markdown "$models/report.md" "$@"
