@@ -51,6 +51,9 @@ typedef struct {
   int64_t mblock_par;           /* output channels per item with a pool of
                                  * several threads (same bits) */
   bool shared_b_par;            /* shared_b for that split */
+  int64_t ksplit;               /* > 0: the sum over k is cut into this
+                                 * many parts, summed afterwards (small
+                                 * images of many channels; any pool) */
   int64_t wino_u, wino_v, wino_m; /* Winograd: floats of U, V, M (per
                                  * thread when wino_block) */
   int64_t wino_block;           /* Winograd: tiles per L2-sized block run

@@ -13,7 +13,8 @@
  *    groups, strides, dilations, asymmetric pads, auto_pad, constant and
  *    run-time W, with and without bias, fused Relu/Clip/LeakyRelu, and the
  *    packed path's edges (several k blocks, channel counts and position
- *    counts that are not multiples of the micro-tile), Winograd on a
+ *    counts that are not multiples of the micro-tile), the sum over k in
+ *    parts (small images of many channels), Winograd on a
  *    small image (split by output channels at 2 threads; meson runs this at
  *    every CPU level through CNN_CPU): output
  *    shape as computed here from the ONNX formulas, values against
@@ -21,7 +22,8 @@
  *    absolute, and 1 thread vs 2 threads bitwise identical.
  * 3. The residual Conv that graph_fuse.c makes of Conv + Add (domain
  *    CNN_CONV_FUSED_DOMAIN, fourth input R) on every path (pgemm 1x1 and
- *    im2col, B shared by channel blocks, Winograd, depthwise, the BLAS
+ *    im2col, B shared by channel blocks, the sum over k in parts,
+ *    Winograd, depthwise, the BLAS
  *    paths at CNN_CPU=generic or with run-time W, the direct kernels of
  *    conv_direct.h): act (conv + bias + R)
  *    against cnn_conv_ref plus R, 1 vs 2 threads bitwise identical; the
@@ -31,6 +33,7 @@
  *    of 256 floats) and must give bitwise the unpacked output.
  * 4. Shape and type errors give the documented messages.
  */
+#include "kernels/conv_fast.h"
 #include "kernels/conv_geom.h"
 #include "kernels/cpu.h"
 #include "kernels/depthwise.h"
@@ -124,6 +127,14 @@ static const ConvCase cases[] = {
     true, false },
   { "1x1 24->40 61x37 (many tiles)", 2, 1, 24, 40, 1, { 61, 37 }, { 1, 1 },
     { 1, 1 }, { 1, 1 }, { 0 }, NULL, CNN_ACT_RELU, false, false, false },
+  /* a small image of many channels: the sum over k in parts (batch 2:
+   * the parts' buffer is reused per image) */
+  { "3x3 300->260 5x7 batch 2 (k split in parts)", 2, 2, 300, 260, 1,
+    { 5, 7 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_CLIP, false, true, false },
+  { "3x3 240->256 6x6 no bias (k split in parts)", 2, 1, 240, 256, 1,
+    { 6, 6 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_NONE, false, false, false },
   /* a small image: at 2 threads split by output channels, V per thread */
   { "3x3 32->20 14x12 batch 2 (Winograd split by channels)", 2, 2, 32, 20,
     1, { 14, 12 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
@@ -410,6 +421,30 @@ test_residual (void)
       24, 1, 5, 3, 1, 1, false, 8);
   residual_case ("residual 3x3 s2 grouped 512->18 7x7 (padded W rows)", 512,
       18, 2, 7, 3, 2, 1, false, 9);
+  /* ResNet's last stage: the sum over k in parts, then residual, bias, act */
+  residual_case ("residual 3x3 512->256 7x7 (k split, padded W rows)", 512,
+      256, 1, 7, 3, 1, 1, false, 13);
+  residual_case ("residual 3x3 run-time W 240->264 5x5 (k split)", 240, 264,
+      1, 5, 3, 1, 1, true, 14);
+}
+
+/* The plan takes the split sum for those shapes and not for a big image
+ * or few channels (at the levels with micro-kernels). */
+static void
+test_ksplit_plan (void)
+{
+  CnnConvFast f;
+  CnnConvGeom g = { .n = 1, .c = 512, .oc = 512, .group = 1,
+    .in = { 1, 7, 7 }, .out = { 1, 7, 7 }, .k = { 1, 3, 3 },
+    .stride = { 1, 1, 1 }, .dil = { 1, 1, 1 }, .pad = { 0, 1, 1 } };
+  if (cnn_cpu_level () < CNN_CPU_AVX2)
+    return;
+  CHECK (cnn_conv_fast_init (&f, &g, false, cnn_cpu_level ()) && f.ksplit);
+  g.oc = 128;
+  CHECK (cnn_conv_fast_init (&f, &g, false, cnn_cpu_level ()) && !f.ksplit);
+  g.oc = 512;
+  g.in[1] = g.in[2] = g.out[1] = g.out[2] = 14;
+  CHECK (cnn_conv_fast_init (&f, &g, false, cnn_cpu_level ()) && !f.ksplit);
 }
 
 /* Prepares a Conv with X dims xd and W dims wd (rank 4) and attributes
@@ -457,6 +492,7 @@ main (void)
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run_case (&cases[i], 100 + (uint32_t) i);
   test_residual ();
+  test_ksplit_plan ();
   /* Winograd's U and the three padded-row cases pack at AVX2 and up;
    * the portable level keeps W as it is. */
   if (cnn_cpu_level () >= CNN_CPU_AVX2)
