@@ -5,7 +5,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Scratch layout: tiled pgemm: per thread [B buffer | A slice buffer];
- * shared B: [whole packed B | A slice buffer per thread]; Winograd:
+ * shared B: [whole packed B | A slice buffer per thread]; sum over k in
+ * parts: [the parts' outputs | per thread (B buffer | A slice buffer)];
+ * Winograd:
  * [U (unless packed at load) | V | M | per thread (B buffer | A slice
  * buffer)]; Winograd by blocks: [U (unless packed) | per thread (V block |
  * M block | B buffer | A slice buffer)].
