@@ -159,7 +159,9 @@ cnn_poster_post (CnnPoster * p, const CnnResultRecord * record,
   gboolean due;
 
   g_mutex_lock (&p->lock);
-  if (interval == 0)            /* posted from here, after what is held */
+  /* at 0, posted from here, after what is held (a drain signals its
+   * condition variable: only when there is something to drain or wait for) */
+  if (interval == 0 && (p->held->len > 0 || p->drainer != NULL))
     drain_locked (p);
   now = gst_clock_get_time (p->clock);
   due = interval == 0 || !GST_CLOCK_TIME_IS_VALID (p->last_post)

@@ -183,12 +183,18 @@ def model_files(args, name):
 
 
 def core_latency(args):
-    """Cross-core round trip in ns (core_latency.c), or NaN without the tool."""
+    """Cross-core round trip in ns (core_latency.c), or NaN without the tool
+    or when it fails (e.g. on one CPU: it says why, once)."""
     if not args.latency_tool:
         return float("nan")
     p = subprocess.run([args.latency_tool], capture_output=True, text=True)
     m = re.search(r"roundtrip_ns=([0-9.]+)", p.stdout)
-    return float(m.group(1)) if m else float("nan")
+    if not m:
+        log("core-latency failed (%s); the cross-core column stays empty"
+            % (p.stderr.strip() or "exit %d" % p.returncode))
+        args.latency_tool = None
+        return float("nan")
+    return float(m.group(1))
 
 
 def time_pair(name, threads, args, ours, ort):
@@ -522,6 +528,8 @@ def parse_args(argv):
     args.threads = [int(t) for t in args.threads.split(",") if t]
     args.gst_threads = [int(t) for t in args.gst_threads.split(",") if t]
     args.work = os.path.join(args.models, "work")
+    if args.latency_tool and not os.access(args.latency_tool, os.X_OK):
+        ap.error("--latency-tool %s: not an executable file" % args.latency_tool)
     return args
 
 

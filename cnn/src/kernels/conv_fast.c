@@ -356,11 +356,13 @@ typedef struct {
   float *u, *v, *m;             /* Winograd (u may be f->packed) */
 } Job;
 
-/* The B packer's view of one group's input. */
+/* The B packer's view of one group's input; its row k0 is row k_off + k0
+ * of the group's B (k_off > 0 only for a part of a split sum). */
 typedef struct {
   const CnnConvGeom *g;
   const float *x;
   bool one;
+  int64_t k_off;
 } PackCtx;
 
 static void
@@ -368,6 +370,7 @@ pack_b (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
     float *dst)
 {
   const PackCtx *pc = ctx;
+  k0 += pc->k_off;
   if (pc->one)
     cnn_pack_rows_panels (pc->x, cnn_conv_geom_out_size (pc->g), k0, kc, p0,
         len, nr, dst);
@@ -386,6 +389,7 @@ group_view (const Job *j, int64_t ig, PackCtx *pc, int64_t *plane0)
   pc->g = g;
   pc->x = j->io.x + (img * g->c + gi * cg) * cnn_conv_geom_in_size (g);
   pc->one = j->f->one;
+  pc->k_off = 0;
   *plane0 = img * g->oc + gi * ocg;
 }
 
@@ -481,21 +485,6 @@ shared_run (Job *j, CnnThreadPool *pool)
 
 /* ---- pgemm with the sum over k split into parts ------------------------- */
 
-/* The B packer of one part: rows k0 .. of the part are rows k_off + k0 .. of
- * the image's B. */
-typedef struct {
-  PackCtx pc;
-  int64_t k_off;
-} PartPack;
-
-static void
-pack_part (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
-    float *dst)
-{
-  const PartPack *pp = ctx;
-  pack_b ((void *) &pp->pc, pp->k_off + k0, kc, p0, len, nr, dst);
-}
-
 /* Parts [begin, end) of image j->img_group: partial p = A[:, part p] x
  * B[part p, :], no epilogue. */
 static void
@@ -510,18 +499,18 @@ ksplit_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   float *bbuf = (float *) (j->scratch + ksplit_partial_bytes (j->f, g)
       + j->stride * (size_t) thread);
   float *abuf = (float *) ((char *) bbuf + bbuf_bytes (j->f, part));
-  PartPack pp;
-  group_view (j, j->img_group, &pp.pc, &plane0);
+  PackCtx pc;
+  group_view (j, j->img_group, &pc, &plane0);
   for (int64_t p = begin; p < end; p++) {
-    pp.k_off = p * part;
-    int64_t klen = rows - pp.k_off < part ? rows - pp.k_off : part;
+    pc.k_off = p * part;
+    int64_t klen = rows - pc.k_off < part ? rows - pc.k_off : part;
     float *partial = (float *) j->scratch + p * g->oc * positions;
     if (klen <= 0) {
       memset (partial, 0, sizeof (float) * (size_t) (g->oc * positions));
       continue;
     }
-    cnn_pgemm_block (&j->f->pg, g->oc, klen, w + pp.k_off, ldw, pack_part,
-        &pp, 0, positions, partial, positions, NULL, NULL, 0, NULL, bbuf,
+    cnn_pgemm_block (&j->f->pg, g->oc, klen, w + pc.k_off, ldw, pack_b,
+        &pc, 0, positions, partial, positions, NULL, NULL, 0, NULL, bbuf,
         abuf);
   }
 }
