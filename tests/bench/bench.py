@@ -516,7 +516,8 @@ def parse_args(argv):
     ap.add_argument("--gst-threads", default="1",
                     help="thread counts for the element (CPU time is clearest at 1)")
     ap.add_argument("--gst-seconds", type=float, default=2.0,
-                    help="aim for this much inference per pipeline run")
+                    help="aim for this much inference per pipeline run "
+                    "(at 1920x1080 at most 5000 frames)")
     ap.add_argument("--gst-reps", type=int, default=3,
                     help="repetitions of each element point (median): one "
                     "run can fall in a slow phase of a shared machine")
