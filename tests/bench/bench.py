@@ -444,17 +444,15 @@ def element_rows(args, ours, core_ms):
         if threads not in args.gst_threads:
             continue
         w, h = model_input_size(model_files(args, name)[0])
-        # about --gst-seconds of core time per pipeline; at 1080p at most
-        # 5000 frames (the source alone takes about 2 ms a frame there).
-        # small28 at its own size needs the 22,000 frames: with 5000 (0.5 s)
-        # the two launches' start-up spread (tens of ms) moved its ratio
-        # from 1.02-1.08 to 1.16 in one run
+        # about --gst-seconds of core time per pipeline (small28: 22,000
+        # frames; with 5000, 0.5 s, the launches' start-up spread moved its
+        # ratio by up to 0.1); at 1080p at most 5000, the source alone takes
+        # about 2 ms a frame there
         frames = int(max(10, args.gst_seconds * 1e3 / max(cms, 0.01)))
         for size in ((w, h), (1920, 1080)):
-            if size == (1920, 1080):
-                frames = min(frames, 5000)
+            n = frames if size == (w, h) else min(frames, 5000)
             try:
-                m = element_point(env, args, ours, name, threads, size, frames)
+                m = element_point(env, args, ours, name, threads, size, n)
             except (RuntimeError, subprocess.TimeoutExpired) as e:
                 log(str(e))
                 rows.append("| %s | %d | %dx%d | fails: `%s` | | | | | | | |" % (
@@ -533,11 +531,23 @@ def parse_args(argv):
                     % PEAK_GFLOPS_PER_CORE)
     args = ap.parse_args(argv)
     args.only = [m for m in args.only.split(",") if m]
-    args.threads = [int(t) for t in args.threads.split(",") if t]
-    args.gst_threads = [int(t) for t in args.gst_threads.split(",") if t]
+    try:
+        args.threads = [int(t) for t in args.threads.split(",") if t]
+        args.gst_threads = [int(t) for t in args.gst_threads.split(",") if t]
+    except ValueError:
+        ap.error("--threads and --gst-threads take comma lists of numbers")
     args.work = os.path.join(args.models, "work")
     if args.latency_tool and not os.access(args.latency_tool, os.X_OK):
         ap.error("--latency-tool %s: not an executable file" % args.latency_tool)
+    for name in ("rounds", "runs", "gst_reps"):
+        if getattr(args, name) < 1:
+            ap.error("--%s must be at least 1" % name.replace("_", "-"))
+    if args.warmup < 0:
+        ap.error("--warmup must not be negative")
+    if not args.gst_seconds > 0:
+        ap.error("--gst-seconds must be above 0")
+    if not args.threads or min(args.threads + args.gst_threads) < 1:
+        ap.error("--threads and --gst-threads take thread counts of 1 or more")
     return args
 
 
