@@ -62,16 +62,33 @@ def describe(node, shapes):
     return "%s %s·%s" % (node.op_type, "x".join(map(str, x)), "x".join(map(str, w)))
 
 
+def constants_of(model):
+    """Initializers by name, also under the names Identity nodes give them
+    (the exporter shares equal tensors, e.g. squeezenet's zero biases)."""
+    inits = {i.name: i for i in model.graph.initializer}
+    for node in model.graph.node:
+        if node.op_type == "Identity" and node.input[0] in inits:
+            inits[node.output[0]] = inits[node.input[0]]
+    return inits
+
+
+def renamed(tensor, name):
+    copy = onnx.TensorProto()
+    copy.CopyFrom(tensor)
+    copy.name = name
+    return copy
+
+
 def one_node_model(node, model, shapes, path):
     """Writes a model holding only `node`, its first input as graph input."""
-    inits = {i.name: i for i in model.graph.initializer}
+    inits = constants_of(model)
     x = node.input[0]
     if x in inits:
         raise ValueError("node %s: first input is a constant" % node.name)
     g_in = helper.make_tensor_value_info(x, TensorProto.FLOAT, shapes[x])
     y = node.output[0]
     g_out = helper.make_tensor_value_info(y, TensorProto.FLOAT, shapes[y])
-    consts = [inits[i] for i in node.input[1:] if i in inits]
+    consts = [renamed(inits[i], i) for i in node.input[1:] if i in inits]
     missing = [i for i in node.input[1:] if i and i not in inits]
     if missing:
         raise ValueError("node %s: non-constant input %s" % (node.name, missing[0]))
