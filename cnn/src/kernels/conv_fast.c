@@ -92,9 +92,14 @@
  * one fork and join instead of three, and no thread reads what another
  * wrote. At 2 threads: small28's 3x3 32->64 on 14x14 0.85x the time (the
  * net 0.94x), SqueezeNet's 48->192 and 64->256 on 13x13 0.89x and 0.96x;
- * ResNet's 256->256 on 14x14 (12544) lost (the net 1.06x). Same bits:
- * the GEMMs keep their column tiles. */
-#define WINO_SPLIT_MAX_INPUT 4096
+ * ResNet's 256->256 on 14x14 (12544) lost (the net 1.06x). That was a
+ * Zen 4 VM. On a Zen 5 VM (AVX-512 on 512-bit units, 500 ns between the
+ * vCPUs) SqueezeNet's four such layers (2352 and 3136) ran 1.2-1.5x
+ * slower split than in three steps (0.18-0.35 ms against 0.14-0.25),
+ * the net 0.91-0.94x the time without the split; small28's (1568) was
+ * neutral there. Same bits either way: the GEMMs keep their column
+ * tiles. */
+#define WINO_SPLIT_MAX_INPUT 2000
 
 static int64_t
 round_up (int64_t v, int64_t m)
