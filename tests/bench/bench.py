@@ -13,6 +13,9 @@
 #   2. times our core (cnn-bench, or cnn-run) and ONNX Runtime (ort_bench.js)
 #      ALTERNATELY: --rounds rounds of --runs timed runs each (after a warm-up
 #      in every process), the runtime that goes first switching every round;
+#      with fewer threads than CPUs, both runtimes' processes of a round are
+#      pinned to the same CPUs, which change every two rounds (a VM's vCPUs
+#      can differ in speed, and a process keeps the one it starts on);
 #      median and p90 are taken over all runs of a runtime;
 #   3. prints per model and thread count: medians, p90s, the ratio ours/ORT,
 #      GFLOP/s and % of peak (FLOPs from count_flops.py, PEAK_GFLOPS_PER_CORE);
@@ -101,17 +104,20 @@ class Runner:
         self.execute(argv)
 
     @staticmethod
-    def execute(argv, timeout=900):
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    def execute(argv, timeout=900, cpus=None):
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                           preexec_fn=pin)
         if p.returncode != 0:
             msg = (p.stderr.strip() or p.stdout.strip() or "exit %d" % p.returncode)
             raise RuntimeError(msg.splitlines()[-1][:300])
         return p.stdout
 
-    def run(self, model, threads, runs, warmup, inp):
-        """Returns (list of per-run ms or [median] for cnn-run, info dict)."""
+    def run(self, model, threads, runs, warmup, inp, cpus=None):
+        """Returns (list of per-run ms or [median] for cnn-run, info dict);
+        cpus: the set of CPUs the process may run on (None: all)."""
         argv = self.command(model, threads, runs, warmup, inp)
-        stdout = self.execute(argv)
+        stdout = self.execute(argv, cpus=cpus)
         info = {}
         times = None
         for line in stdout.splitlines():
@@ -197,6 +203,17 @@ def core_latency(args):
     return float(m.group(1))
 
 
+def round_cpus(args, threads, r):
+    """CPUs of round r at `threads` threads: None (all) unless pinning and
+    fewer threads than CPUs; else `threads` CPUs starting at a CPU that
+    moves on every two rounds (so each CPU sees both runtime orders)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if args.no_pin or threads >= len(cpus):
+        return None
+    first = (r // 2 * threads) % len(cpus)
+    return {cpus[(first + i) % len(cpus)] for i in range(threads)}
+
+
 def time_pair(name, threads, args, ours, ort):
     """Alternating rounds; returns dict runtime -> (times, last info, CPU ms
     per run of every round), "latency" -> per round, the cross-core round
@@ -211,10 +228,12 @@ def time_pair(name, threads, args, ours, ort):
             order.reverse()
         probes = []
         round_times = {}
+        cpus = round_cpus(args, threads, r)
         for key, runner in order:
             if threads > 1:
                 probes.append(core_latency(args))
-            times, info = runner.run(model, threads, args.runs, args.warmup, inp)
+            times, info = runner.run(model, threads, args.runs, args.warmup, inp,
+                                     cpus)
             result[key][0].extend(times)
             result[key][1].update(info)
             if "cpu_ms" in info:
@@ -224,9 +243,10 @@ def time_pair(name, threads, args, ours, ort):
             probes.append(core_latency(args))
             result["latency"].append(probes)
         result["rounds"].append((round_times["ours"], round_times["ort"]))
-        log("  %s threads=%d round %d/%d: ours %.3f ms, ORT %.3f ms%s" % (
-            name, threads, r + 1, args.rounds, median(round_times["ours"]),
-            median(round_times["ort"]),
+        log("  %s threads=%d round %d/%d%s: ours %.3f ms, ORT %.3f ms%s" % (
+            name, threads, r + 1, args.rounds,
+            " (CPU %s)" % ",".join(map(str, sorted(cpus))) if cpus else "",
+            median(round_times["ours"]), median(round_times["ort"]),
             ", cross-core %s ns" % "/".join("%.0f" % x for x in probes)
             if probes else ""))
     return result
@@ -524,6 +544,10 @@ def parse_args(argv):
                     help="core-latency (core_latency.c), run before every "
                     "round of two threads or more")
     ap.add_argument("--no-gst", action="store_true", help="skip the element part")
+    ap.add_argument("--no-pin", action="store_true",
+                    help="do not pin rounds of fewer threads than CPUs (by "
+                    "default both runtimes' processes of a round run on the "
+                    "same CPUs, which change every two rounds)")
     ap.add_argument("--markdown", help="also write the report to this file")
     ap.add_argument("--peak-gflops", type=float, default=None,
                     help="fp32 FMA peak of one core (run_bench.sh measures it "
@@ -573,7 +597,7 @@ def main(argv):
         "on %s; %s at start, %s at end; our core built with %s. Batch 1, fp32, "
         "seeded random weights, "
         "opset 13. Both runtimes alternate: %d rounds x %d timed runs (after at "
-        "least %d warm-up runs and 300 ms per process), median/p90 over all runs; "
+        "least %d warm-up runs and 300 ms per process), median/p90 over all runs%s; "
         "ours = `%s`; ORT: "
         "graph optimisation \"all\", intra-op threads = threads, sequential. "
         "%% peak = GFLOP/s / (threads x %.1f GFLOP/s, %s). CPU ms/run: CPU time of "
@@ -589,7 +613,9 @@ def main(argv):
         "\"same output?\": top-1 equal and max |ours - ORT| <= %.0e x max |ORT|."
         % (machine_text(), load_before, load_text(), build_text(args.build),
            args.rounds, args.runs,
-           args.warmup, kind, PEAK, PEAK_SOURCE, SLOW_ROUNDTRIP_NS, CHECK_RTOL)
+           args.warmup, "" if args.no_pin else
+           " (rounds of fewer threads than CPUs: both runtimes' processes "
+           "pinned to the same CPUs, which change every two rounds)", kind, PEAK, PEAK_SOURCE, SLOW_ROUNDTRIP_NS, CHECK_RTOL)
         + (" cnn-run prints no per-run times: our median/p90 are over its round "
            "medians, and it feeds the input once for all runs." if kind == "cnn-run" else ""),
         ""] + core + ["", "Memory (our core, peak RSS of the bench process):", ""] + mem + [
