@@ -371,14 +371,17 @@ def gst_env(args):
     return env
 
 
-def gst_launch(env, caps, element, frames):
-    """(wall ms, CPU ms of the process) of one gst-launch-1.0 run."""
+def gst_launch(env, caps, element, frames, cpus=None):
+    """(wall ms, CPU ms of the process) of one gst-launch-1.0 run, on cpus
+    (None: any)."""
     desc = "videotestsrc num-buffers=%d ! %s ! %sfakesink sync=false" % (
         frames, caps, element + " ! " if element else "")
     with tempfile.TemporaryFile(mode="w+") as err:
         t0 = time.monotonic()
         p = subprocess.Popen(["gst-launch-1.0", "-q"] + shlex.split(desc), env=env,
-                             stdout=subprocess.DEVNULL, stderr=err)
+                             stdout=subprocess.DEVNULL, stderr=err,
+                             preexec_fn=(lambda: os.sched_setaffinity(0, cpus))
+                             if cpus else None)
         _, status, ru = os.wait4(p.pid, 0)
         wall = (time.monotonic() - t0) * 1e3
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -390,33 +393,36 @@ def gst_launch(env, caps, element, frames):
     return wall, (ru.ru_utime + ru.ru_stime) * 1e3
 
 
-def per_frame_ms(env, caps, element, frames):
+def per_frame_ms(env, caps, element, frames, cpus=None):
     """(wall, CPU) ms per frame without start-up: (t(5 + frames) - t(5)) / frames."""
-    short = gst_launch(env, caps, element, 5)
-    full = gst_launch(env, caps, element, 5 + frames)
+    short = gst_launch(env, caps, element, 5, cpus)
+    full = gst_launch(env, caps, element, 5 + frames, cpus)
     return tuple((f - s) / frames for f, s in zip(full, short))
 
 
 def element_point(env, args, ours, name, threads, size, frames):
     """Wall and CPU ms per frame of the pipeline, of the source alone and of
     the core alone (timed in between the pipelines, so all see the same
-    machine load), medians over --gst-reps repetitions."""
+    machine load; pinned like the core's rounds, the CPUs changing every
+    repetition), medians over --gst-reps repetitions."""
     model, inp = model_files(args, name)
     caps = "video/x-raw,format=%s,width=%d,height=%d,framerate=30/1" % (
         args.gst_format, size[0], size[1])
     element = "cnnclassify model=%s threads=%d" % (shlex.quote(model), threads)
     got = {k: [] for k in ("full", "full_cpu", "base", "base_cpu", "core", "core_cpu",
                            "core_median")}
-    for _ in range(args.gst_reps):
+    for rep in range(args.gst_reps):
+        cpus = round_cpus(args, threads, 2 * rep)
         for key, elem in (("base", None), ("core", None), ("full", element), ("core", None)):
             if key == "core":
                 # the pipeline's figure is a mean over its frames, outliers
                 # included, so the core's is the mean of its runs too
-                times, info = ours.run(model, threads, frames, args.warmup, inp)
+                times, info = ours.run(model, threads, frames, args.warmup, inp,
+                                       cpus)
                 wall, cpu = statistics.fmean(times), info.get("cpu_ms", float("nan"))
                 got["core_median"].append(median(times))
             else:
-                wall, cpu = per_frame_ms(env, caps, elem, frames)
+                wall, cpu = per_frame_ms(env, caps, elem, frames, cpus)
             got[key].append(wall)
             got[key + "_cpu"].append(cpu)
     return {k: median(v) for k, v in got.items()}
@@ -627,7 +633,10 @@ def main(argv):
         "figure is a mean over its frames too; the median is in brackets); "
         "element − core = the element's own cost "
         "(preprocessing, postprocessing, metadata). Source: videotestsrc (smpte) "
-        "in %s, fakesink sync=false." % args.gst_format, ""] + gst
+        "in %s, fakesink sync=false.%s" % (args.gst_format, "" if args.no_pin else
+        " Each repetition runs its pipelines and the core on the same CPUs "
+        "(below the number of CPUs), the next CPUs for the next repetition."),
+        ""] + gst
     text = "\n".join(out) + "\n"
     sys.stdout.write(text)
     if args.markdown:
