@@ -22,6 +22,12 @@
  *    CNN_CONV_DWPW_DOMAIN) takes the depthwise input, weights and bias as
  *    inputs 0, 4 and 5, its attributes as pre_attrs and its activation as
  *    pre_act.
+ * 6. A MaxPool whose input comes only from a Conv on the direct kernels
+ *    (a network's stem: few taps per output, constant weights, no
+ *    residual) is folded into that Conv when cnn_conv_pool_fusable says
+ *    they can run band by band: the Conv (domain CNN_CONV_POOL_DOMAIN)
+ *    writes the pool's output and keeps the pool's attributes as
+ *    post_attrs.
  * Then every live node is prepared again (its inputs may have changed) and
  * constants no longer referenced are freed.
  */
@@ -387,6 +393,45 @@ fuse_depthwise_pointwise (CnnGraph *g)
   }
 }
 
+/* Folds MaxPool node mp into the Conv producing its input; false (graph
+ * unchanged) when memory runs out. */
+static bool
+fold_pool (CnnGraph *g, CnnNode *conv, CnnNode *mp)
+{
+  char *domain = malloc (sizeof CNN_CONV_POOL_DOMAIN);
+  if (!domain)
+    return false;
+  memcpy (domain, CNN_CONV_POOL_DOMAIN, sizeof CNN_CONV_POOL_DOMAIN);
+  free (conv->domain);
+  conv->domain = domain;
+  int old_out = conv->outputs[0];
+  conv->outputs[0] = mp->outputs[0];
+  g->values[mp->outputs[0]].producer = g->values[old_out].producer;
+  g->values[old_out].producer = -1;
+  g->values[old_out].n_uses = 0;
+  conv->post_attrs = mp->attrs;
+  conv->n_post_attrs = mp->n_attrs;
+  mp->attrs = NULL;
+  mp->n_attrs = 0;
+  mp->dead = true;
+  return true;
+}
+
+static void
+fuse_conv_pool (CnnGraph *g)
+{
+  for (int i = 0; i < g->n_nodes; i++) {
+    CnnNode *mp = &g->nodes[i];
+    if (!is_op (mp, "MaxPool") || mp->n_inputs != 1 || mp->inputs[0] < 0
+        || mp->n_outputs < 1)
+      continue;
+    CnnNode *conv = sole_producer (g, mp->inputs[0]);
+    if (conv && is_op (conv, "Conv") && conv->outputs[0] == mp->inputs[0]
+        && cnn_conv_pool_fusable (g, conv, mp))
+      fold_pool (g, conv, mp);
+  }
+}
+
 static void
 free_unused_consts (CnnGraph *g)
 {
@@ -433,6 +478,7 @@ cnn_graph_fuse (CnnGraph *g, CnnDiag *d)
   fuse_residuals (g);
   fuse_activations (g);
   fuse_depthwise_pointwise (g);
+  fuse_conv_pool (g);
   for (int i = 0; i < g->n_nodes; i++)
     if (!g->nodes[i].dead && (st = cnn_graph_prepare_node (g, i, d)) != CNN_OK)
       return st;

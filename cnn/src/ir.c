@@ -45,6 +45,9 @@ cnn_node_clear (CnnNode *n)
   for (int i = 0; i < n->n_pre_attrs; i++)
     cnn_attr_clear (&n->pre_attrs[i]);
   free (n->pre_attrs);
+  for (int i = 0; i < n->n_post_attrs; i++)
+    cnn_attr_clear (&n->post_attrs[i]);
+  free (n->post_attrs);
   free (n->name);
   free (n->op_type);
   free (n->domain);

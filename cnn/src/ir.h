@@ -95,6 +95,10 @@ typedef struct {
   int n_pre_attrs;
   CnnAttr *pre_attrs;
   CnnFusedAct pre_act;
+  /* The MaxPool that the fusion pass folded after this Conv (domain
+   * CNN_CONV_POOL_DOMAIN): its attributes, moved from the folded node. */
+  int n_post_attrs;
+  CnnAttr *post_attrs;
   bool dead;           /* removed by folding/fusion */
 } CnnNode;
 

@@ -123,6 +123,42 @@ cnn_conv_direct_scratch (const CnnConvDirect *d, const CnnConvGeom *g,
   return (packed ? 0 : packed_bytes (d, g)) + rows_bytes (d, g) * n;
 }
 
+bool
+cnn_conv_direct_splits (const CnnConvGeom *g)
+{
+  return 2 * g->n * g->oc * taps (g) * g->out[1] * g->out[2]
+      >= PARALLEL_FLOPS;
+}
+
+size_t
+cnn_conv_direct_band_scratch (const CnnConvDirect *d, const CnnConvGeom *g,
+    int64_t rows)
+{
+  return (size_t) round_up (g->c * in_rows (g, rows) * d->row_floats * 4,
+      64);
+}
+
+void
+cnn_conv_direct_band (const CnnConvDirect *d, const CnnConvGeom *g,
+    const float *wp, const float *bias, const CnnFusedAct *act,
+    const float *x, int64_t first, int64_t buf_rows, int64_t y0, int64_t y1,
+    float *buf, void *scratch)
+{
+  /* the buffer as the whole output of a convolution whose row i is row
+   * first + i of g's: same input rows, so the padding moves up by first
+   * rows (it may turn negative: an offset into the input) */
+  CnnConvGeom b = *g;
+  b.out[1] = buf_rows;
+  b.pad[1] = g->pad[1] - first * g->stride[1];
+  CnnDirectRows r = {
+    .g = &b, .wp = wp, .bias = bias, .act = act, .x = x,
+    .in = scratch, .in_rows = in_rows (g, y1 - y0),
+    .row_floats = d->row_floats, .phase = d->phase, .y0 = y0, .y1 = y1,
+    .y = buf, .res = NULL,
+  };
+  d->fn (&r);
+}
+
 typedef struct {
   const CnnConvDirect *d;
   const CnnConvGeom *g;
@@ -174,8 +210,8 @@ cnn_conv_direct_run (const CnnConvDirect *d, const CnnConvGeom *g,
     s += packed_bytes (d, g);
   }
   int64_t oh = g->out[1], rows = d->max_rows;
-  int64_t flops = 2 * g->n * g->oc * taps (g) * oh * g->out[2];
-  if (threads > 1 && flops >= PARALLEL_FLOPS) {
+  bool split = cnn_conv_direct_splits (g);
+  if (threads > 1 && split) {
     int64_t blocks = (ITEMS_PER_THREAD * threads + g->n - 1) / g->n;
     int64_t want = (oh + blocks - 1) / blocks;
     rows = want < rows ? want : rows;
@@ -185,7 +221,7 @@ cnn_conv_direct_run (const CnnConvDirect *d, const CnnConvGeom *g,
     .stride = rows_bytes (d, g), .rows_per_item = rows,
     .blocks = (oh + rows - 1) / rows,
   };
-  if (threads > 1 && flops < PARALLEL_FLOPS)
+  if (!split)
     pool = NULL;
   cnn_parallel_for (pool, g->n * j.blocks, 1, direct_chunk, &j);
 }

@@ -93,6 +93,24 @@ void cnn_conv_direct_pack (const CnnConvDirect *d, const CnnConvGeom *g,
 size_t cnn_conv_direct_scratch (const CnnConvDirect *d,
     const CnnConvGeom *g, int threads, bool packed);
 
+/* True when convolution g has enough work to share between threads
+ * (below that it runs on the caller alone). */
+bool cnn_conv_direct_splits (const CnnConvGeom *g);
+
+/* One image's output rows into a band buffer that holds rows first ..
+ * first + buf_rows - 1 of every channel (channel o at
+ * buf + o * buf_rows * out[2]): computes buffer rows [y0, y1), act (conv
+ * + bias), no residual; x is the image's input, wp cnn_conv_direct_pack's
+ * layout, in cnn_conv_direct_band_scratch (d, g, y1 - y0) bytes of
+ * scratch. Each output is the same sum as in cnn_conv_direct_run, so the
+ * bits are too. */
+size_t cnn_conv_direct_band_scratch (const CnnConvDirect *d,
+    const CnnConvGeom *g, int64_t rows);
+void cnn_conv_direct_band (const CnnConvDirect *d, const CnnConvGeom *g,
+    const float *wp, const float *bias, const CnnFusedAct *act,
+    const float *x, int64_t first, int64_t buf_rows, int64_t y0, int64_t y1,
+    float *buf, void *scratch);
+
 /* y = act (conv (x, w) + bias + res); packed: cnn_conv_direct_pack's
  * output or NULL. Allocates nothing. */
 void cnn_conv_direct_run (const CnnConvDirect *d, const CnnConvGeom *g,

@@ -34,6 +34,13 @@
  * band of rows (ops/conv_dwpw.c). */
 #define CNN_CONV_DWPW_DOMAIN "gst-cnn.dwpw"
 
+/* Domain of a Conv into which graph_fuse.c folded the MaxPool reading its
+ * output: inputs X, W, B (no residual); the pool's attributes are the
+ * node's post_attrs (ir.h); its output is the pool's. It computes
+ * maxpool (act (conv (X) + B)), band of rows by band of rows
+ * (ops/conv_pool.c). */
+#define CNN_CONV_POOL_DOMAIN "gst-cnn.convpool"
+
 typedef struct {
   int64_t n;              /* batch */
   int64_t c, oc, group;   /* input channels, output channels, groups */

@@ -32,11 +32,15 @@
  * act (conv + bias + R). A 1x1 Conv into which it folded the depthwise
  * Conv producing its input (domain CNN_CONV_DWPW_DOMAIN, conv_geom.h)
  * runs both band by band (CONV_DWPW, ops/conv_dwpw.c); the pair is
- * chosen by cnn_conv_dwpw_fusable. The reference for all paths is
- * cnn_conv_ref (kernels/conv_ref.c).
+ * chosen by cnn_conv_dwpw_fusable. A Conv on the direct kernels into
+ * which it folded the MaxPool reading its output (domain
+ * CNN_CONV_POOL_DOMAIN) writes the pool's output, running both band by
+ * band (CONV_POOL, ops/conv_pool.c; chosen by cnn_conv_pool_fusable). The
+ * reference for all paths is cnn_conv_ref (kernels/conv_ref.c).
  */
 #include "ops.h"
 #include "conv_dwpw.h"
+#include "conv_pool.h"
 #include "spatial.h"
 #include "../kernels/conv_geom.h"
 #include "../kernels/depthwise.h"
@@ -55,6 +59,7 @@ typedef enum {
   CONV_DEPTHWISE,
   CONV_FAST,
   CONV_DWPW,
+  CONV_POOL,
 } ConvAlgo;
 
 typedef struct {
@@ -63,6 +68,7 @@ typedef struct {
   CnnDepthwiseFn dw_fn;         /* CONV_DEPTHWISE */
   CnnConvFast fast;             /* CONV_FAST, CONV_DWPW (the 1x1) */
   CnnDwPw dwpw;                 /* CONV_DWPW */
+  CnnConvPool cpool;            /* CONV_POOL (the direct plan in fast) */
   float *packed;                /* CONV_FAST: weights packed at load (owned) */
 } ConvParams;
 
@@ -145,6 +151,8 @@ conv_scratch_bytes (const CnnGraph *gr, const CnnNode *node, int threads)
     return cnn_conv_fast_scratch (&p->fast, &p->geom, threads);
   if (p->algo == CONV_DWPW)
     return cnn_dwpw_scratch (&p->dwpw, &p->fast, threads);
+  if (p->algo == CONV_POOL)
+    return cnn_conv_pool_scratch (&p->cpool, &p->fast, &p->geom, threads);
   return col_stride (p) * (size_t) (threads > 1 ? threads : 1);
 }
 
@@ -228,20 +236,11 @@ static void
 fill_geom (CnnConvGeom *g, const CnnValue *x, const CnnValue *w,
     int64_t group, const CnnSpatial *sp)
 {
-  int lead = 3 - sp->rank;
   g->n = x->info.dims[0];
   g->c = x->info.dims[1];
   g->oc = w->info.dims[0];
   g->group = group;
-  for (int i = 0; i < 3; i++) {
-    int s = i - lead;
-    g->in[i] = s < 0 ? 1 : sp->in[s];
-    g->out[i] = s < 0 ? 1 : sp->out[s];
-    g->k[i] = s < 0 ? 1 : sp->k[s];
-    g->stride[i] = s < 0 ? 1 : sp->stride[s];
-    g->dil[i] = s < 0 ? 1 : sp->dil[s];
-    g->pad[i] = s < 0 ? 0 : sp->pad_begin[s];
-  }
+  cnn_spatial_window (sp, g);
 }
 
 static ConvAlgo
@@ -297,6 +296,30 @@ plan_dwpw (CnnGraph *gr, const CnnNode *node, const CnnSpatial *sd,
     return cnn_fail (d, CNN_ERR_UNSUPPORTED, "the folded depthwise and 1x1 "
         "convolutions cannot run together");
   p->algo = CONV_DWPW;
+  return CNN_OK;
+}
+
+/* The MaxPool folded into a CNN_CONV_POOL_DOMAIN node (its post_attrs)
+ * over the convolution output (p->geom): planned with the direct path
+ * into p->cpool; *out gets the pool's window. */
+static CnnStatus
+plan_pool (const CnnNode *node, ConvParams *p, CnnSpatial *out, CnnDiag *d)
+{
+  CnnNode view = *node;
+  view.attrs = node->post_attrs;
+  view.n_attrs = node->n_post_attrs;
+  const CnnConvGeom *g = &p->geom;
+  CnnTensorInfo y = { .dtype = CNN_DTYPE_FLOAT32, .rank = 4,
+    .dims = { g->n, g->oc, g->out[1], g->out[2] } };
+  CnnPoolGeom pg;
+  CnnStatus st = cnn_pool_geom_resolve (&view, &y, true, &pg, out, d);
+  if (st != CNN_OK)
+    return st;
+  if (p->algo != CONV_FAST || !cnn_conv_pool_plan (&p->cpool, g, &p->fast,
+          &pg, cnn_cpu_level ()))
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "the folded convolution and "
+        "max pool cannot run together");
+  p->algo = CONV_POOL;
   return CNN_OK;
 }
 
@@ -371,6 +394,11 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   else if (cnn_conv_fast_init (&p->fast, g, p->algo == CONV_1X1,
           cnn_cpu_level ()))
     p->algo = CONV_FAST;
+  if (in_domain (node, CNN_CONV_POOL_DOMAIN)
+      && (st = plan_pool (node, p, &sp, d)) != CNN_OK) {
+    free (p);
+    return st;
+  }
   node->params = p;
   return set_output (gr, node, g, &sp, d);
 }
@@ -388,6 +416,22 @@ cnn_conv_dwpw_fusable (const CnnNode *dw, const CnnNode *pw)
       cnn_cpu_level ());
 }
 
+bool
+cnn_conv_pool_fusable (const CnnGraph *gr, const CnnNode *conv,
+    const CnnNode *pool)
+{
+  const ConvParams *p = conv->params;
+  const CnnPoolGeom *pg = cnn_pool_node_geom (pool);
+  const CnnValue *w = conv->n_inputs > 1 && conv->inputs[1] >= 0
+      ? &gr->values[conv->inputs[1]] : NULL;
+  if (!p || !pg || conv->op != cnn_ops_conv || p->algo != CONV_FAST
+      || conv->n_inputs > 3 || !w || w->kind != CNN_VALUE_CONST
+      || (pool->n_outputs > 1 && pool->outputs[1] >= 0))
+    return false;
+  CnnConvPool plan;
+  return cnn_conv_pool_plan (&plan, &p->geom, &p->fast, pg, cnn_cpu_level ());
+}
+
 /* ---- pack (once, at the end of loading) --------------------------------- */
 
 /* A constant W of a CONV_FAST node is copied into the layout the kernels
@@ -399,7 +443,8 @@ conv_pack (CnnGraph *gr, CnnNode *node, uint64_t *bytes, CnnDiag *d)
   ConvParams *p = node->params;
   const CnnValue *w = cnn_node_input (gr, node, 1);
   *bytes = 0;
-  if (!p || (p->algo != CONV_FAST && p->algo != CONV_DWPW) || !w
+  if (!p || (p->algo != CONV_FAST && p->algo != CONV_DWPW
+          && p->algo != CONV_POOL) || !w
       || w->kind != CNN_VALUE_CONST || !w->data)
     return CNN_OK;
   size_t floats = cnn_conv_fast_packed_floats (&p->fast, &p->geom);
@@ -532,6 +577,15 @@ conv_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   if (p->algo == CONV_FAST) {
     CnnConvIO io = { j.x, j.w, j.bias, j.res, j.y, j.act };
     cnn_conv_fast_run (&p->fast, g, &io, exec->pool, exec->scratch);
+    return CNN_OK;
+  }
+  if (p->algo == CONV_POOL) {
+    if (!p->fast.packed)
+      return cnn_fail (d, CNN_ERR_INVALID_MODEL, "the folded convolution's "
+          "weights were not packed");
+    CnnConvPoolIO io = { j.x, p->fast.packed, j.bias, j.act, j.y };
+    cnn_conv_pool_run (&p->cpool, &p->fast, g, &io, exec->pool,
+        exec->scratch);
     return CNN_OK;
   }
   if (p->algo == CONV_DWPW) {

@@ -79,6 +79,13 @@ extern const CnnOpDef cnn_ops_reduce[];      /* ops/reduce.c */
  * node of domain CNN_CONV_DWPW_DOMAIN (graph_fuse.c, ops/conv_dwpw.h). */
 bool cnn_conv_dwpw_fusable (const CnnNode *dw, const CnnNode *pw);
 
+/* True when the prepared Conv node conv (on the direct kernels, constant
+ * weights, no residual) and the prepared MaxPool pool reading its output
+ * can run together band by band, as one Conv of domain
+ * CNN_CONV_POOL_DOMAIN (graph_fuse.c, ops/conv_pool.h). */
+bool cnn_conv_pool_fusable (const CnnGraph *gr, const CnnNode *conv,
+    const CnnNode *pool);
+
 /* Definition for op_type in the default domain, or NULL. */
 const CnnOpDef *cnn_op_lookup (const char *op_type);
 

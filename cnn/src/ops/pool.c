@@ -82,32 +82,15 @@ window_pool_prepare (CnnGraph *gr, CnnNode *node, bool is_max, CnnDiag *d)
         "count_include_pad and storage_order must be 0 or 1");
   int rank = x->info.rank - 2;
   CnnSpatial sp;
-  st = cnn_spatial_resolve (node, rank, x->info.dims + 2, NULL,
-      ceil_mode == 1, &sp, d);
-  if (st != CNN_OK)
-    return st;
-
   PoolParams *pp = calloc (1, sizeof *pp);
   if (!pp)
     return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory");
-  CnnPoolGeom *pg = &pp->pg;
-  CnnConvGeom *g = &pg->geom;
-  g->n = x->info.dims[0];
-  g->c = g->oc = g->group = x->info.dims[1];
-  int lead = 3 - rank;
-  for (int i = 0; i < 3; i++) {
-    int s = i - lead;
-    g->in[i] = s < 0 ? 1 : sp.in[s];
-    g->out[i] = s < 0 ? 1 : sp.out[s];
-    g->k[i] = s < 0 ? 1 : sp.k[s];
-    g->stride[i] = s < 0 ? 1 : sp.stride[s];
-    g->dil[i] = s < 0 ? 1 : sp.dil[s];
-    g->pad[i] = s < 0 ? 0 : sp.pad_begin[s];
-    pg->pad_end[i] = s < 0 ? 0 : sp.pad_end[s];
+  st = cnn_pool_geom_resolve (node, &x->info, is_max, &pp->pg, &sp, d);
+  if (st != CNN_OK) {
+    free (pp);
+    return st;
   }
-  pg->is_max = is_max;
-  pg->count_include_pad = include == 1;
-  pp->fn = cnn_pool_select (pg, cnn_cpu_level ());
+  pp->fn = cnn_pool_select (&pp->pg, cnn_cpu_level ());
   node->params = pp;
 
   CnnValue *y = cnn_node_output (gr, node, 0);
@@ -116,6 +99,15 @@ window_pool_prepare (CnnGraph *gr, CnnNode *node, bool is_max, CnnDiag *d)
     y->info.dims[2 + i] = sp.out[i];
   y->shape_known = true;
   return CNN_OK;
+}
+
+const CnnPoolGeom *
+cnn_pool_node_geom (const CnnNode *node)
+{
+  if (node->dead || !node->params
+      || (node->op != &cnn_ops_pool[0] && node->op != &cnn_ops_pool[1]))
+    return NULL;
+  return &((const PoolParams *) node->params)->pg;
 }
 
 static CnnStatus

@@ -188,3 +188,42 @@ cnn_spatial_resolve (const CnnNode *node, int rank, const int64_t *in,
   }
   return CNN_OK;
 }
+
+void
+cnn_spatial_window (const CnnSpatial *sp, CnnConvGeom *g)
+{
+  int lead = 3 - sp->rank;
+  for (int i = 0; i < 3; i++) {
+    int s = i - lead;
+    g->in[i] = s < 0 ? 1 : sp->in[s];
+    g->out[i] = s < 0 ? 1 : sp->out[s];
+    g->k[i] = s < 0 ? 1 : sp->k[s];
+    g->stride[i] = s < 0 ? 1 : sp->stride[s];
+    g->dil[i] = s < 0 ? 1 : sp->dil[s];
+    g->pad[i] = s < 0 ? 0 : sp->pad_begin[s];
+  }
+}
+
+CnnStatus
+cnn_pool_geom_resolve (const CnnNode *node, const CnnTensorInfo *x,
+    bool is_max, CnnPoolGeom *pg, CnnSpatial *sp, CnnDiag *d)
+{
+  int rank = x->rank - 2;
+  bool ceil_mode = cnn_node_attr_int (node, "ceil_mode", 0) == 1;
+  CnnStatus st = cnn_spatial_resolve (node, rank, x->dims + 2, NULL,
+      ceil_mode, sp, d);
+  if (st != CNN_OK)
+    return st;
+  memset (pg, 0, sizeof *pg);
+  CnnConvGeom *g = &pg->geom;
+  g->n = x->dims[0];
+  g->c = g->oc = g->group = x->dims[1];
+  cnn_spatial_window (sp, g);
+  int lead = 3 - rank;
+  for (int i = lead; i < 3; i++)
+    pg->pad_end[i] = sp->pad_end[i - lead];
+  pg->is_max = is_max;
+  pg->count_include_pad =
+      cnn_node_attr_int (node, "count_include_pad", 0) == 1;
+  return CNN_OK;
+}

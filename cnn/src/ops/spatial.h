@@ -15,6 +15,7 @@
 #define CNN_OPS_SPATIAL_H
 
 #include "ops.h"
+#include "../kernels/pooling.h"
 
 #define CNN_SPATIAL_MAX 3
 
@@ -34,6 +35,20 @@ typedef struct {
 CnnStatus cnn_spatial_resolve (const CnnNode *node, int rank,
     const int64_t *in, const int64_t *kernel, bool ceil_mode,
     CnnSpatial *sp, CnnDiag *d);
+
+/* The window sp into g's spatial fields (in, out, k, stride, dil, pad),
+ * three axes with leading 1s (kernels/conv_geom.h). */
+void cnn_spatial_window (const CnnSpatial *sp, CnnConvGeom *g);
+
+/* The window of a MaxPool / AveragePool node (its attributes, ceil_mode
+ * and count_include_pad included) over an input of shape x (n, c, rank
+ * spatial sizes) as a pooling kernel geometry (kernels/pooling.h). */
+CnnStatus cnn_pool_geom_resolve (const CnnNode *node, const CnnTensorInfo *x,
+    bool is_max, CnnPoolGeom *pg, CnnSpatial *sp, CnnDiag *d);
+
+/* The window of a prepared MaxPool / AveragePool node, NULL for any other
+ * node (ops/pool.c). */
+const CnnPoolGeom *cnn_pool_node_geom (const CnnNode *node);
 
 /* Formats n sizes as "5x5" into buf. */
 const char *cnn_format_sizes (const int64_t *v, int n, char *buf,
