@@ -27,9 +27,10 @@ int cnn_threadpool_size (const CnnThreadPool *pool); /* 1 for NULL */
 
 /* Cuts [0, n) into contiguous grains of at least min_chunk items (about
  * four per thread) and runs them on the caller and the pool's threads,
- * each grain exactly once, each thread claiming the next free grain; fn
- * must compute the same for a grain whatever thread runs it. Returns when
- * all are done. pool may be NULL (everything runs on the caller). */
+ * each grain exactly once, each thread claiming the next free grains (one
+ * call of fn may get several neighbouring grains); fn must compute the
+ * same for an item whatever thread and range it comes in. Returns when all
+ * are done. pool may be NULL (everything runs on the caller). */
 void cnn_parallel_for (CnnThreadPool *pool, int64_t n, int64_t min_chunk,
     CnnParallelFn fn, void *ctx);
 
