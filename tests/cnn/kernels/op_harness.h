@@ -13,6 +13,7 @@
 #define CNN_TEST_OP_HARNESS_H
 
 #include "ops/ops.h"
+#include "kernels/cpu.h"
 #include "check.h"
 
 #include <stdint.h>
@@ -204,6 +205,23 @@ h_run (CnnGraph *g, int ni, int threads, float *const *inputs,
   free (scratch);
   free (ptr);
   return st;
+}
+
+/* The status of preparing a fused node (graph_fuse.c's domains): at the
+ * portable level (no SIMD kernels) it must be refused with a message
+ * saying the two cannot run together, else prepared. True when the node
+ * is prepared and the test goes on to run it. */
+static inline bool
+h_fused_prepared (CnnStatus st, const CnnDiag *d, const char *what)
+{
+  if (cnn_cpu_level () < CNN_CPU_AVX2) {
+    CHECK_MSG (st == CNN_ERR_UNSUPPORTED && strstr (d->message, "cannot run "
+            "together"), "%s: portable level: got %d '%s'", what, (int) st,
+        d->message);
+    return false;
+  }
+  CHECK_MSG (st == CNN_OK, "%s: prepare: %s", what, d->message);
+  return st == CNN_OK;
 }
 
 /* y = act (y) in plain C for ir.h's fused activations (the reference the

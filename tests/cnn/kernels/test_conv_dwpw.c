@@ -127,12 +127,7 @@ run_case (const DwPwCase *t, uint32_t seed)
   int ni = fused_node (&gr, t, wd, bd, wp, bp);
   CnnDiag d;
   CnnStatus st = h_prepare (&gr, ni, &d);
-  if (cnn_cpu_level () < CNN_CPU_AVX2) {
-    CHECK_MSG (st == CNN_ERR_UNSUPPORTED && strstr (d.message, "cannot run "
-            "together"), "%s: portable level: got %d '%s'", t->what,
-        (int) st, d.message);
-  } else {
-    CHECK_MSG (st == CNN_OK, "%s: prepare: %s", t->what, d.message);
+  if (h_fused_prepared (st, &d, t->what)) {
     float *inputs[6] = { x, NULL, NULL, r, NULL, NULL };
     for (int k = 0; st == CNN_OK && k < 3; k++)
       CHECK (h_run (&gr, ni, k + 1, inputs, &y[k], &d) == CNN_OK);

@@ -213,16 +213,8 @@ run_case (const PoolCase *t, uint32_t seed)
   cnn_graph_init (&gr);
   int ni = fused_node (&gr, t, w, b);
   CnnDiag d;
-  CnnStatus st = h_prepare (&gr, ni, &d);
-  if (cnn_cpu_level () < CNN_CPU_AVX2) {
-    CHECK_MSG (st == CNN_ERR_UNSUPPORTED && strstr (d.message, "cannot run "
-            "together"), "%s: portable level: got %d '%s'", t->what,
-        (int) st, d.message);
-  } else {
-    CHECK_MSG (st == CNN_OK, "%s: prepare: %s", t->what, d.message);
-    if (st == CNN_OK)
-      check_fused (t, &gr, ni, x, apart, ref, ny);
-  }
+  if (h_fused_prepared (h_prepare (&gr, ni, &d), &d, t->what))
+    check_fused (t, &gr, ni, x, apart, ref, ny);
   cnn_graph_clear (&gr);
   free (x);
   free (w);
