@@ -266,6 +266,33 @@ activation_of (const CnnGraph *g, const CnnNode *n, CnnFusedAct *act)
       && clip_bound (g, n, 2, INFINITY, &act->beta);
 }
 
+/* Sets node n's domain to a copy of domain; false when memory runs out
+ * (n unchanged). */
+static bool
+set_domain (CnnNode *n, const char *domain)
+{
+  size_t len = strlen (domain) + 1;
+  char *copy = malloc (len);
+  if (!copy)
+    return false;
+  memcpy (copy, domain, len);
+  free (n->domain);
+  n->domain = copy;
+  return true;
+}
+
+/* Node p, whose output 0 a folded node read, writes that node's output v
+ * instead; its old output value is left without producer or reader. */
+static void
+take_output (CnnGraph *g, CnnNode *p, int v)
+{
+  int old_out = p->outputs[0];
+  p->outputs[0] = v;
+  g->values[v].producer = g->values[old_out].producer;
+  g->values[old_out].producer = -1;
+  g->values[old_out].n_uses = 0;
+}
+
 static void
 fuse_activations (CnnGraph *g)
 {
@@ -279,12 +306,8 @@ fuse_activations (CnnGraph *g)
     if (!p || !(is_op (p, "Conv") || is_op (p, "Gemm"))
         || p->act.kind != CNN_ACT_NONE || p->outputs[0] != a->inputs[0])
       continue;
-    int old_out = p->outputs[0];
     p->act = act;
-    p->outputs[0] = a->outputs[0];
-    g->values[a->outputs[0]].producer = g->values[old_out].producer;
-    g->values[old_out].producer = -1;
-    g->values[old_out].n_uses = 0;
+    take_output (g, p, a->outputs[0]);
     a->dead = true;
   }
 }
@@ -312,20 +335,13 @@ fuse_residual_add (CnnGraph *g, CnnNode *a, int side)
   if (!inputs)
     return false;
   p->inputs = inputs;
-  char *domain = malloc (sizeof CNN_CONV_FUSED_DOMAIN);
-  if (!domain)
+  if (!set_domain (p, CNN_CONV_FUSED_DOMAIN))
     return false;
-  memcpy (domain, CNN_CONV_FUSED_DOMAIN, sizeof CNN_CONV_FUSED_DOMAIN);
-  free (p->domain);
-  p->domain = domain;
   if (p->n_inputs < 3)
     inputs[2] = -1;
   inputs[3] = r;
   p->n_inputs = 4;
-  p->outputs[0] = out;
-  g->values[out].producer = yv->producer;
-  g->values[v].producer = -1;
-  g->values[v].n_uses = 0;   /* r keeps its count: the Add's use moved */
+  take_output (g, p, out);   /* r keeps its count: the Add's use moved */
   a->dead = true;
   return true;
 }
@@ -398,17 +414,9 @@ fuse_depthwise_pointwise (CnnGraph *g)
 static bool
 fold_pool (CnnGraph *g, CnnNode *conv, CnnNode *mp)
 {
-  char *domain = malloc (sizeof CNN_CONV_POOL_DOMAIN);
-  if (!domain)
+  if (!set_domain (conv, CNN_CONV_POOL_DOMAIN))
     return false;
-  memcpy (domain, CNN_CONV_POOL_DOMAIN, sizeof CNN_CONV_POOL_DOMAIN);
-  free (conv->domain);
-  conv->domain = domain;
-  int old_out = conv->outputs[0];
-  conv->outputs[0] = mp->outputs[0];
-  g->values[mp->outputs[0]].producer = g->values[old_out].producer;
-  g->values[old_out].producer = -1;
-  g->values[old_out].n_uses = 0;
+  take_output (g, conv, mp->outputs[0]);
   conv->post_attrs = mp->attrs;
   conv->n_post_attrs = mp->n_attrs;
   mp->attrs = NULL;

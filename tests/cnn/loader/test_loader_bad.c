@@ -209,6 +209,10 @@ test_graph (void)
   tb_proto (m)->graph->node[1]->domain = tb_strdup (m, "gst-cnn.dwpw");
   EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED,
       "node 1 (Relu 'relu0'): operator domain 'gst-cnn.dwpw'");
+  m = base_model ();
+  tb_proto (m)->graph->node[1]->domain = tb_strdup (m, "gst-cnn.convpool");
+  EXPECT (m, NULL, NULL, CNN_ERR_UNSUPPORTED,
+      "node 1 (Relu 'relu0'): operator domain 'gst-cnn.convpool'");
 
   m = base_model ();
   tb_node (m, "Relu", "again", "x", "t");
