@@ -29,8 +29,8 @@
  * multiplications, was tried and left out: its coefficients up to 8 and
  * 1/24 cost about 1e-5 of the output scale per layer, which pushed
  * Inception-v3 to the edge of the networks suite's 1e-4 of PyTorch).
- * Built with -mavx2 -mfma (the AVX2 library): call only when
- * cnn_cpu_level () >= CNN_CPU_AVX2.
+ * Built with -mavx2 -mfma (the AVX2 library; the 16-lane transforms with
+ * the AVX-512 one): call only when cnn_cpu_level () >= CNN_CPU_AVX2.
  */
 #ifndef CNN_KERNELS_WINOGRAD_H
 #define CNN_KERNELS_WINOGRAD_H
@@ -45,6 +45,13 @@
 /* True when g is a single-group 2-D 3x3 convolution with stride 1 and
  * dilation 1. */
 bool cnn_winograd_applies (const CnnConvGeom *g);
+
+/* Tiles per row of tiles. */
+static inline int64_t
+cnn_winograd_tiles_w (const CnnConvGeom *g)
+{
+  return (g->out[2] + 1) / 2;
+}
 
 /* Output tiles per image. */
 int64_t cnn_winograd_tiles (const CnnConvGeom *g);
@@ -86,6 +93,22 @@ void cnn_winograd_input_span (const CnnConvGeom *g, const float *x,
  * out W, or NULL) y = act (A^T M A + bias + res), rounded as
  * cnn_residual_bias_act does after a plain output. */
 void cnn_winograd_output_span (const CnnConvGeom *g, const float *m,
+    const float *bias, const CnnFusedAct *act, const float *res, int64_t o0,
+    int64_t o1, const CnnWinoSpan *sp, float *y);
+
+/* The two functions above at one width: 8 lanes (winograd.c) and 16
+ * lanes (winograd_avx512.c, built with the AVX-512 set: call only when
+ * cnn_cpu_level () >= CNN_CPU_AVX512), bit for bit the same results. The
+ * functions above pick 16 lanes themselves for rows of 9 tiles or more
+ * where the CPU allows; tests call these directly to compare. */
+void cnn_winograd_input_span_v8 (const CnnConvGeom *g, const float *x,
+    int64_t c0, int64_t c1, const CnnWinoSpan *sp, float *v);
+void cnn_winograd_output_span_v8 (const CnnConvGeom *g, const float *m,
+    const float *bias, const CnnFusedAct *act, const float *res, int64_t o0,
+    int64_t o1, const CnnWinoSpan *sp, float *y);
+void cnn_winograd_input_span_v16 (const CnnConvGeom *g, const float *x,
+    int64_t c0, int64_t c1, const CnnWinoSpan *sp, float *v);
+void cnn_winograd_output_span_v16 (const CnnConvGeom *g, const float *m,
     const float *bias, const CnnFusedAct *act, const float *res, int64_t o0,
     int64_t o1, const CnnWinoSpan *sp, float *y);
 

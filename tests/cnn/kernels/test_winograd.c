@@ -12,7 +12,8 @@
  * output scale: |y - ref| <= 3e-6 * max |ref before the activation|
  * (measured: 1e-7 to 1e-6 of it, like the direct sum; F(4x4, 3x3) gave
  * 2e-6 to 1e-5, a wrong transform coefficient gives 1e-2 or more).
- * winograd.c is built
+ * At AVX-512 the 16-lane transforms (winograd_avx512.c) must give the
+ * 8-lane ones' bits (check_widths). winograd.c is built
  * for AVX2, so the test runs at CNN_CPU=avx2 and avx512 and skips (77)
  * below AVX2.
  */
@@ -84,6 +85,43 @@ check_blocks (const CnnConvGeom *g, const float *x, const float *v,
   free (v2);
 }
 
+/* At AVX-512, the 16-lane transforms against the 8-lane ones, bit for bit,
+ * over the whole image and with a residual (whatever width the dispatch
+ * would pick for this row of tiles). */
+static void
+check_widths (const CnnConvGeom *g, const float *x, const float *m,
+    const float *bias, const CnnFusedAct *act)
+{
+  if (cnn_cpu_level () < CNN_CPU_AVX512)
+    return;
+  int64_t c = g->c, oc = g->oc, tiles = cnn_winograd_tiles (g);
+  int64_t n = oc * g->out[1] * g->out[2];
+  int64_t sv = cnn_winograd_plane (c * tiles);
+  int64_t sm = cnn_winograd_plane (oc * tiles);
+  size_t vbytes = sizeof (float) * (size_t) (CNN_WINO_E * sv);
+  float *v8 = calloc (1, vbytes), *v16 = calloc (1, vbytes);
+  float *res = h_rand_array ((size_t) n, 77);
+  float *y8 = malloc (sizeof (float) * (size_t) n);
+  float *y16 = malloc (sizeof (float) * (size_t) n);
+  CnnWinoSpan in = { 0, tiles, tiles, sv }, out = { 0, tiles, tiles, sm };
+  cnn_winograd_input_span_v8 (g, x, 0, c, &in, v8);
+  cnn_winograd_input_span_v16 (g, x, 0, c, &in, v16);
+  CHECK_MSG (memcmp (v8, v16, vbytes) == 0, "V at 16 lanes differs from V "
+      "at 8 lanes");
+  for (int with_res = 0; with_res < 2; with_res++) {
+    const float *r = with_res ? res : NULL;
+    cnn_winograd_output_span_v8 (g, m, bias, act, r, 0, oc, &out, y8);
+    cnn_winograd_output_span_v16 (g, m, bias, act, r, 0, oc, &out, y16);
+    CHECK_MSG (memcmp (y8, y16, sizeof (float) * (size_t) n) == 0,
+        "output at 16 lanes (residual %d) differs from 8 lanes", with_res);
+  }
+  free (v8);
+  free (v16);
+  free (res);
+  free (y8);
+  free (y16);
+}
+
 static void
 check_case (const CnnPgemm *pg, int64_t c, int64_t oc, int64_t h, int64_t w,
     int64_t pt, int64_t pl, int64_t pb, int64_t pr, CnnFusedAct act,
@@ -129,6 +167,7 @@ check_case (const CnnPgemm *pg, int64_t c, int64_t oc, int64_t h, int64_t w,
   cnn_winograd_output (&g, m, b, &act, oc / 2, oc, y);
   CHECK_CLOSE (y, ref, (size_t) (oc * outsz), 0.0, 3e-6 * scale);
   check_blocks (&g, x, v, m, b, &act);
+  check_widths (&g, x, m, b, &act);
   if (check_failed_count)
     fprintf (stderr, "  case c %lld oc %lld %lldx%lld pads %lld %lld %lld "
         "%lld act %d\n", (long long) c, (long long) oc, (long long) h,
