@@ -16,6 +16,8 @@
 
 #define W 8
 #define OCB 8
+#define NV_MAX 1
+#define CH 8
 typedef __m256 V;
 typedef int M;                  /* lanes [0, M) */
 #define LOADU(p) _mm256_loadu_ps (p)

@@ -15,6 +15,8 @@
 
 #define W 16
 #define OCB 16
+#define NV_MAX 3
+#define CH 8
 typedef __m512 V;
 typedef __mmask16 M;
 #define LOADU(p) _mm512_loadu_ps (p)
