@@ -186,6 +186,8 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
       && items < MIN_ITEMS && parts < ocg / (2 * mr)) {
     int64_t more = (MIN_ITEMS + outer * tiles - 1) / (outer * tiles);
     more = more < ocg / (2 * mr) ? more : ocg / (2 * mr);
+    if (more > 2 && outer * tiles * more % 2 == 1)
+      more--;
     f->mblock_par = round_up ((ocg + more - 1) / more, mr);
   }
   f->shared_b_par = f->tile == positions && f->mblock_par < ocg
