@@ -155,13 +155,95 @@ pool16 (const CnnPoolGeom *pg, const float *x, float *out, const int kh_n,
   }
 }
 
+/* The max of window row ih's three taps for the 16 outputs of chunk c
+ * (column stride 2), NaN lanes into *nan (one compare covers two taps). */
+static inline __m512
+row_max3 (const float *r, const Chunk *c, __mmask16 *nan)
+{
+  const __m512i even = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 16,
+      18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32 (1, 3, 5, 7, 9, 11, 13, 15, 17,
+      19, 21, 23, 25, 27, 29, 31);
+  const __m512 fill = _mm512_set1_ps (-INFINITY);
+  __m512 lo = _mm512_mask_loadu_ps (fill, (__mmask16) c->m[0], r);
+  __m512 hi = _mm512_mask_loadu_ps (fill, (__mmask16) (c->m[0] >> 16),
+      r + 16);
+  __m512 v0 = _mm512_permutex2var_ps (lo, even, hi);
+  __m512 v1 = _mm512_permutex2var_ps (lo, odd, hi);
+  lo = _mm512_mask_loadu_ps (fill, (__mmask16) c->m[2], r + 2);
+  hi = _mm512_mask_loadu_ps (fill, (__mmask16) (c->m[2] >> 16), r + 18);
+  __m512 v2 = _mm512_permutex2var_ps (lo, even, hi);
+  *nan = _mm512_cmp_ps_mask (v0, v1, _CMP_UNORD_Q)
+      | _mm512_cmp_ps_mask (v2, v2, _CMP_UNORD_Q);
+  return _mm512_max_ps (_mm512_max_ps (v0, v1), v2);
+}
+
+/* 3x3 max pool, stride 2 both ways: each window row's three-tap max is
+ * computed once and kept for the next output row, whose window starts on
+ * the row this one ends on (a third fewer loads and shuffles than
+ * row16). max_ps returns its second operand on ties, so the nested maxes
+ * pick the same tap as row16's running one, bit for bit (-0 and +0
+ * included). Strips of chunks as in pool16. */
+static void
+max3s2 (const CnnPoolGeom *pg, const float *x, float *out)
+{
+  const CnnConvGeom *g = &pg->geom;
+  const int64_t oh_n = g->out[1], ow_n = g->out[2], h = g->in[1];
+  const int64_t wd = g->in[2], ph = g->pad[1], pw = g->pad[2];
+  Chunk c[STRIP_CHUNKS];
+  __m512 kept[STRIP_CHUNKS];
+  __mmask16 kept_nan[STRIP_CHUNKS];
+  for (int64_t s0 = 0; s0 < ow_n; s0 += 16 * STRIP_CHUNKS) {
+    int64_t s1 = ow_n - s0 < 16 * STRIP_CHUNKS ? ow_n : s0 + 16 * STRIP_CHUNKS;
+    int nc = (int) ((s1 - s0 + 15) / 16);
+    for (int k = 0; k < nc; k++)
+      chunk_setup (pg, s0 + 16 * k, s1 - s0 - 16 * k < 16 ? s1 - s0 - 16 * k
+          : 16, 3, 2, &c[k]);
+    int64_t kept_row = -1;
+    for (int64_t oh = 0; oh < oh_n; oh++) {
+      int64_t ih0 = oh * 2 - ph;
+      for (int k = 0; k < nc; k++) {
+        int64_t j0 = s0 + 16 * k;
+        __m512 acc = _mm512_set1_ps (-INFINITY);
+        __mmask16 nan = 0;
+        for (int kh = 0; kh < 3; kh++) {
+          int64_t ih = ih0 + kh;
+          if (ih < 0 || ih >= h)
+            continue;
+          __m512 v;
+          __mmask16 vn;
+          if (ih == kept_row) {
+            v = kept[k];
+            vn = kept_nan[k];
+          } else {
+            v = row_max3 (x + ih * wd + (j0 * 2 - pw), &c[k], &vn);
+          }
+          acc = _mm512_max_ps (acc, v);
+          nan |= vn;
+          if (kh == 2) {
+            kept[k] = v;
+            kept_nan[k] = vn;
+          }
+        }
+        __m512 y = _mm512_mask_mov_ps (acc, nan, _mm512_set1_ps (NAN));
+        int64_t n = ow_n - j0 < 16 ? ow_n - j0 : 16;
+        _mm512_mask_storeu_ps (out + oh * ow_n + j0, (__mmask16) bits (0, n),
+            y);
+      }
+      kept_row = ih0 + 2 < h ? ih0 + 2 : -1;
+    }
+  }
+}
+
 void
 cnn_pool_plane_avx512 (const CnnPoolGeom *pg, const float *x, float *out)
 {
   const CnnConvGeom *g = &pg->geom;
   int kh_n = (int) g->k[1], kw_n = (int) g->k[2];
   bool s1 = g->stride[2] == 1, mx = pg->is_max;
-  if (kh_n == 3 && kw_n == 3 && !s1 && mx)
+  if (kh_n == 3 && kw_n == 3 && !s1 && mx && g->stride[1] == 2)
+    max3s2 (pg, x, out);
+  else if (kh_n == 3 && kw_n == 3 && !s1 && mx)
     pool16 (pg, x, out, 3, 3, 2, true);
   else if (kh_n == 3 && kw_n == 3 && s1 && mx)
     pool16 (pg, x, out, 3, 3, 1, true);

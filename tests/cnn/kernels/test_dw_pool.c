@@ -9,10 +9,12 @@
  * symmetric, asymmetric and ceil-mode end pads (pad_end larger than the
  * begin pad, so whole windows can fall in the padding), on planes 1 to 37
  * wide: the plane equals cnn_pool_plane_ref within 1e-6 relative + 1e-6
- * absolute (float vs double sums of at most 35 taps). Max pooling with a
- * NaN in the input gives NaN in every window that holds it. Canaries
+ * absolute (float vs double sums of at most 35 taps). Max pooling with
+ * NaNs in the input (three, in even and odd columns) gives NaN in every
+ * window that holds one. Canaries
  * after the output plane must stay untouched and the input ends where the
  * buffer's NaN tail begins, so reads past the plane would show.
+ * Max pools with a single NaN at every position of the plane in turn.
  * Global average / max pools of 1 to 3136 floats per plane: within 1e-6
  * relative of a double sum, exactly the max, NaN when the plane has one.
  */
@@ -83,8 +85,11 @@ run_case (const PCase *c, CnnCpuLevel level, bool with_nan)
     xbuf[i] = NAN;
   for (int64_t i = 0; i < in; i++)
     x[i] = frand ();
-  if (with_nan)
+  if (with_nan) {             /* columns of both parities */
     x[in / 2] = NAN;
+    x[in / 3 + 1] = NAN;
+    x[(2 * in) / 3 + 2 < in ? (2 * in) / 3 + 2 : in - 1] = NAN;
+  }
   for (int64_t i = 0; i < out + 32; i++)
     got[i] = CANARY;
   cnn_pool_plane_ref (&pg, x, ref);
@@ -132,7 +137,7 @@ sweep (CnnCpuLevel level)
             n % 3 == 2 };
           n++;
           run_case (&c, level, false);
-          if (c.is_max && n % 2)
+          if (c.is_max)
             run_case (&c, level, true);
         }
   static const PCase odd[] = {
@@ -149,6 +154,41 @@ sweep (CnnCpuLevel level)
   for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
     run_case (&odd[i], level, false);
     run_case (&odd[i], level, true);
+  }
+}
+
+/* Max pools with one NaN, at every position of the plane in turn: each
+ * window holding it, and only those, must give NaN (a NaN that reaches
+ * only one tap of the vector code's shuffles would get lost). */
+static void
+nan_everywhere (CnnCpuLevel level)
+{
+  static const PCase cases[] = {
+    { 9, 37, 3, 3, 2, 2, 1, 1, 1, 1, true, false },
+    { 8, 21, 3, 3, 2, 2, 0, 0, 1, 1, true, false },
+    { 7, 19, 3, 3, 1, 1, 1, 1, 1, 1, true, false },
+    { 6, 18, 2, 2, 2, 2, 0, 0, 0, 0, true, false },
+  };
+  static float x[9 * 37], ref[9 * 37], got[9 * 37];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    CnnPoolGeom pg;
+    if (!make_geom (&cases[i], &pg))
+      continue;
+    int64_t in = cases[i].h * cases[i].w;
+    int64_t out = pg.geom.out[1] * pg.geom.out[2], bad = 0;
+    for (int64_t at = 0; at < in; at++) {
+      for (int64_t k = 0; k < in; k++)
+        x[k] = frand ();
+      x[at] = NAN;
+      cnn_pool_plane_ref (&pg, x, ref);
+      cnn_pool_select (&pg, level) (&pg, x, got);
+      for (int64_t k = 0; k < out; k++)
+        bad += isnan (got[k]) != isnan (ref[k]);
+    }
+    CHECK_MSG (bad == 0, "%s max %lldx%lld k%lld s%lld, one NaN anywhere: "
+        "%lld outputs disagree on NaN", cnn_cpu_level_name (level),
+        (long long) cases[i].h, (long long) cases[i].w,
+        (long long) cases[i].kh, (long long) cases[i].sh, (long long) bad);
   }
 }
 
@@ -199,6 +239,7 @@ main (void)
   for (int l = CNN_CPU_GENERIC; l <= (int) have; l++) {
     int before = check_failed_count;
     sweep ((CnnCpuLevel) l);
+    nan_everywhere ((CnnCpuLevel) l);
     global ((CnnCpuLevel) l);
     printf ("level %s: %s\n", cnn_cpu_level_name ((CnnCpuLevel) l),
         check_failed_count == before ? "ok" : "FAILED");
