@@ -97,9 +97,12 @@
  * vCPUs) SqueezeNet's four such layers (2352 and 3136) ran 1.2-1.5x
  * slower split than in three steps (0.18-0.35 ms against 0.14-0.25),
  * the net 0.91-0.94x the time without the split; small28's (1568) was
- * neutral there. Same bits either way: the GEMMs keep their column
- * tiles. */
-#define WINO_SPLIT_MAX_INPUT 2000
+ * neutral there, and on an Intel Xeon VM (AVX-512, 120 ns between the
+ * vCPUs) 0.041-0.042 ms in three steps against 0.044-0.045 split, the
+ * net 0.92x the time at 2 threads: now only inputs of at most 1000
+ * channels x tiles split. Same bits either way: the GEMMs keep their
+ * column tiles. */
+#define WINO_SPLIT_MAX_INPUT 1000
 
 static int64_t
 round_up (int64_t v, int64_t m)
