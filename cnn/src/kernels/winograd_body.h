@@ -118,6 +118,7 @@ WINO_INPUT_SPAN (const CnnConvGeom *g, const float *x, int64_t c0,
           for (int e = 0; e < CNN_WINO_E; e++)
             memcpy (dst + e * sp->plane, &r[e], sizeof r[e]);
         } else {
+#pragma GCC unroll 16
           for (int e = 0; e < CNN_WINO_E; e++)
             STORE_FIRST (dst + e * sp->plane, n, r[e]);
         }
@@ -198,6 +199,10 @@ WINO_OUTPUT_SPAN (const CnnConvGeom *g, const float *m,
             memcpy (&s[e], src + e * sp->plane, sizeof s[e]);
         } else {
           const MASK mask = RANGE (0, n);
+          /* unrolled like the full loads: a loop here kept s[] on the
+           * stack, each load waiting for the one before (SqueezeNet's rows
+           * of 28 tiles end in 12) */
+#pragma GCC unroll 16
           for (int e = 0; e < CNN_WINO_E; e++)
             s[e] = LOAD_M (src + e * sp->plane, mask);
         }
