@@ -165,13 +165,23 @@ row_max3 (const float *r, const Chunk *c, __mmask16 *nan)
   const __m512i odd = _mm512_setr_epi32 (1, 3, 5, 7, 9, 11, 13, 15, 17,
       19, 21, 23, 25, 27, 29, 31);
   const __m512 fill = _mm512_set1_ps (-INFINITY);
-  __m512 lo = _mm512_mask_loadu_ps (fill, (__mmask16) c->m[0], r);
-  __m512 hi = _mm512_mask_loadu_ps (fill, (__mmask16) (c->m[0] >> 16),
-      r + 16);
+  __m512 lo, hi, lo2, hi2;
+  if ((c->m[0] & c->m[2]) == 0xffffffffu) {
+    /* inside the row (most chunks): plain loads, no fill to merge into */
+    lo = _mm512_loadu_ps (r);
+    hi = _mm512_loadu_ps (r + 16);
+    lo2 = _mm512_loadu_ps (r + 2);
+    hi2 = _mm512_loadu_ps (r + 18);
+  } else {
+    lo = _mm512_mask_loadu_ps (fill, (__mmask16) c->m[0], r);
+    hi = _mm512_mask_loadu_ps (fill, (__mmask16) (c->m[0] >> 16), r + 16);
+    lo2 = _mm512_mask_loadu_ps (fill, (__mmask16) c->m[2], r + 2);
+    hi2 = _mm512_mask_loadu_ps (fill, (__mmask16) (c->m[2] >> 16), r + 18);
+  }
   __m512 v0 = _mm512_permutex2var_ps (lo, even, hi);
   __m512 v1 = _mm512_permutex2var_ps (lo, odd, hi);
-  lo = _mm512_mask_loadu_ps (fill, (__mmask16) c->m[2], r + 2);
-  hi = _mm512_mask_loadu_ps (fill, (__mmask16) (c->m[2] >> 16), r + 18);
+  lo = lo2;
+  hi = hi2;
   __m512 v2 = _mm512_permutex2var_ps (lo, even, hi);
   *nan = _mm512_cmp_ps_mask (v0, v1, _CMP_UNORD_Q)
       | _mm512_cmp_ps_mask (v2, v2, _CMP_UNORD_Q);
