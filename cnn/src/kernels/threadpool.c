@@ -131,14 +131,17 @@ finish_grains (CnnThreadPool *pool, int64_t finished, int64_t grains)
 /* Grains to take now for thread `thread` from the unclaimed [front,
  * back) of a job of `grains`: with two threads and an even number of
  * grains the first claim at each end is that end's half (the caller's
- * from the front, the worker's from the back), so that every layer gives
- * each core the same half of the positions as the layer before (the
- * kernels order their items by position) and a layer reads what its own
- * core wrote; every later claim, and every claim of an odd count (3 grains
- * would be 1 against 2) or at other thread counts, takes claim_size.
- * Measured on the Intel Xeon VM, where a line written by one vCPU costs
- * the other far more than a local one: see the README's performance
- * section. */
+ * from the front, the worker's from the back), so that layers whose items
+ * are ordered by position give each core the same half of the positions
+ * and find their input in its own cache, and a job costs two claims of
+ * the ticket; every later claim, and every claim of an odd count (3
+ * grains would be 1 against 2) or at other thread counts, takes
+ * claim_size. A worker that comes late finds the caller already in its
+ * half (the caller claims first and, done with its half, takes shares of
+ * the rest); one descheduled after taking its half holds the caller up
+ * longer than a share would. Measured on the Intel Xeon VM, where a line
+ * written by one vCPU costs the other far more than a local one: see the
+ * README's performance section. */
 static int64_t
 take_now (const CnnThreadPool *pool, int thread, int64_t front,
     int64_t back, int64_t grains)
