@@ -180,9 +180,7 @@ row_max3 (const float *r, const Chunk *c, __mmask16 *nan)
   }
   __m512 v0 = _mm512_permutex2var_ps (lo, even, hi);
   __m512 v1 = _mm512_permutex2var_ps (lo, odd, hi);
-  lo = lo2;
-  hi = hi2;
-  __m512 v2 = _mm512_permutex2var_ps (lo, even, hi);
+  __m512 v2 = _mm512_permutex2var_ps (lo2, even, hi2);
   *nan = _mm512_cmp_ps_mask (v0, v1, _CMP_UNORD_Q)
       | _mm512_cmp_ps_mask (v2, v2, _CMP_UNORD_Q);
   return _mm512_max_ps (_mm512_max_ps (v0, v1), v2);

@@ -5,7 +5,8 @@
  *
  * Pool: every item of [0, n) is visited exactly once, by a thread index in
  * range, for 1..4 threads and awkward n / min_chunk, over many calls in a
- * row (reuse of one pool). Gemm: cnn_sgemm against the triple-loop
+ * row (reuse of one pool), and at two threads with the worker asleep when
+ * each job comes. Gemm: cnn_sgemm against the triple-loop
  * reference for every transpose combination on odd sizes, with leading
  * dimensions larger than the rows, alpha/beta != 1; tolerance 1e-5
  * relative + 1e-5 * K absolute; and the same product computed by 3 pool
@@ -18,6 +19,7 @@
 #include "op_harness.h"
 
 #include <stdatomic.h>
+#include <time.h>
 
 typedef struct {
   atomic_int *hits;
@@ -66,6 +68,39 @@ test_pool (void)
   }
   CHECK (cnn_threadpool_size (NULL) == 1);
   CHECK (cnn_threadpool_new (0) == NULL);
+  free (hits);
+}
+
+/* Two threads, the worker asleep when each job comes (it sleeps after a
+ * few tens of microseconds without work): the caller takes its half of
+ * an even number of grains at once and the worker, woken late, the other
+ * half or what the caller left of it; odd counts take shares. Every item
+ * exactly once, by thread 0 or 1, and each call returns. */
+static void
+test_pool_late_worker (void)
+{
+  static const int64_t sizes[] = { 2, 8, 9, 64, 65 };
+  atomic_int *hits = calloc (65, sizeof (atomic_int));
+  CnnThreadPool *pool = cnn_threadpool_new (2);
+  CHECK (pool != NULL);
+  for (int rep = 0; rep < 20; rep++)
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+      int64_t n = sizes[s];
+      for (int64_t i = 0; i < n; i++)
+        atomic_store (&hits[i], 0);
+      struct timespec pause = { 0, 300000 };
+      nanosleep (&pause, NULL);
+      VisitCtx v = { hits, 2, 0 };
+      cnn_parallel_for (pool, n, 1, visit, &v);
+      bool once = true;
+      for (int64_t i = 0; i < n; i++)
+        once &= atomic_load (&hits[i]) == 1;
+      if (rep == 0 || !once || v.bad_thread) {
+        CHECK_MSG (once, "late worker: n %lld", (long long) n);
+        CHECK (atomic_load (&v.bad_thread) == 0);
+      }
+    }
+  cnn_threadpool_free (pool);
   free (hits);
 }
 
@@ -158,6 +193,7 @@ int
 main (void)
 {
   cnn_blas_init ();
+  test_pool_late_worker ();
   test_pool ();
   test_gemm ();
   return check_summary ("threadpool_gemm");
