@@ -176,6 +176,7 @@ cnn_session_run (CnnSession *session)
       return st;
     }
   }
+  session->exec.runs++;
   session->error[0] = '\0';
   return CNN_OK;
 }

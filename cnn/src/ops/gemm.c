@@ -136,7 +136,7 @@ gemm_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   if (p->m == 1 && p->trans_b && !p->trans_a && p->alpha == 1.0f
       && (!c || (p->beta == 1.0f && p->c_col_stride == 1))
       && cnn_gemv_rows (exec->pool, p->n, p->k, b, p->k, a, c, &node->act,
-          y))
+          y, exec->runs & 1))
     return CNN_OK;
   float beta = 0.0f;
   if (c && p->beta != 0.0f) {

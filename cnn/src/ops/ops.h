@@ -48,6 +48,7 @@ typedef struct {
   size_t scratch_bytes;
   CnnThreadPool *pool;   /* NULL = run on the calling thread only */
   int threads;           /* cnn_threadpool_size (pool), >= 1 */
+  uint64_t runs;         /* runs of the session before this one */
 } CnnExec;
 
 typedef struct CnnOpDef {
