@@ -106,12 +106,11 @@ field_double (const GstStructure * s, const gchar * name, gdouble * out)
   return TRUE;
 }
 
-/* Scores one "cnnclassify" message; called from the thread that posts it
- * (the streaming thread, or the element's timer for results it held) with
- * d->lock held. A frame the element left unclassified (class-id < 0, under
- * the threshold) counts as a wrong answer. */
+/* Scores one result of a "cnnclassify" message, with d->lock held. A
+ * frame the element left unclassified (class-id < 0, under the threshold)
+ * counts as a wrong answer. */
 static void
-score_message (Demo * d, const GstStructure * s)
+score_result (Demo * d, const GstStructure * s)
 {
   GstClockTime ts = GST_CLOCK_TIME_NONE;
   gdouble class_id = -1;
@@ -141,8 +140,15 @@ bus_sync (GstBus * bus, GstMessage * msg, gpointer user_data)
   if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT || !s
       || !gst_structure_has_name (s, "cnnclassify"))
     return GST_BUS_PASS;
+  /* called from the thread that posts it: the streaming thread, or the
+   * element's timer for results it held, which come in one message, the
+   * older ones in earlier-results */
+  const GValue *earlier = gst_structure_get_value (s, "earlier-results");
   g_mutex_lock (&d->lock);
-  score_message (d, s);
+  for (guint i = 0; earlier && i < gst_value_array_get_size (earlier); i++)
+    score_result (d, gst_value_get_structure (gst_value_array_get_value
+            (earlier, i)));
+  score_result (d, s);
   g_mutex_unlock (&d->lock);
   /* Scored here, no need to queue 10,000; a dropping handler unrefs. */
   gst_message_unref (msg);

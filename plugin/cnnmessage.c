@@ -7,7 +7,9 @@
  * running-time, duration (guint64 ns, GST_CLOCK_TIME_NONE when unknown),
  * label (string), class-id (int), confidence (double), and GstValueArrays
  * top-labels (strings), top-ids (ints), top-scores (doubles) holding the
- * entries that reached the threshold, best first.
+ * entries that reached the threshold, best first. A message carrying
+ * several results has the newest one's fields and earlier-results, a
+ * GstValueArray of the others as "cnnclassify" structures, oldest first.
  */
 #include "cnnmessage.h"
 
@@ -107,8 +109,9 @@ cnn_result_record_fill (CnnResultRecord * r, const CnnTopK * top,
   }
 }
 
-GstMessage *
-cnn_result_record_message (GstObject * src, const CnnResultRecord * r)
+/* The fields of record, in a structure named "cnnclassify". */
+static GstStructure *
+record_structure (const CnnResultRecord * r)
 {
   /* label strings are quark strings: they live as long as the process */
   GstStructure *s = gst_structure_new ("cnnclassify",
@@ -122,5 +125,39 @@ cnn_result_record_message (GstObject * src, const CnnResultRecord * r)
       "confidence", G_TYPE_DOUBLE, (gdouble) r->confidence, NULL);
 
   set_top_arrays (s, r);
+  return s;
+}
+
+GstMessage *
+cnn_result_record_message (GstObject * src, const CnnResultRecord * r)
+{
+  return gst_message_new_element (src, record_structure (r));
+}
+
+GstMessage *
+cnn_result_records_message (GstObject * src, const guint8 * records,
+    gsize len)
+{
+  GValue earlier = G_VALUE_INIT;
+  const CnnResultRecord *r = (const CnnResultRecord *) records;
+  gsize at = CNN_RESULT_RECORD_SIZE (r);
+  GstStructure *s;
+
+  if (at >= len)
+    return cnn_result_record_message (src, r);
+  gst_value_array_init (&earlier, 8);
+  for (;;) {
+    GValue item = G_VALUE_INIT;
+
+    g_value_init (&item, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&item, record_structure (r));
+    gst_value_array_append_and_take_value (&earlier, &item);
+    r = (const CnnResultRecord *) (records + at);
+    at += CNN_RESULT_RECORD_SIZE (r);
+    if (at >= len)
+      break;
+  }
+  s = record_structure (r);
+  gst_structure_take_value (s, "earlier-results", &earlier);
   return gst_message_new_element (src, s);
 }

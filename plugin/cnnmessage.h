@@ -63,6 +63,14 @@ void cnn_result_record_fill (CnnResultRecord * record, const CnnTopK * top,
 GstMessage *cnn_result_record_message (GstObject * src,
     const CnnResultRecord * record);
 
+/* One `cnnclassify` element message for the len bytes of records that
+ * follow one another (each CNN_RESULT_RECORD_SIZE long, at least one),
+ * oldest first: the newest one's fields, and when there are several, the
+ * others in an `earlier-results` array of `cnnclassify` structures, oldest
+ * first. */
+GstMessage *cnn_result_records_message (GstObject * src,
+    const guint8 * records, gsize len);
+
 G_END_DECLS
 
 #endif /* __CNN_MESSAGE_H__ */

@@ -75,7 +75,8 @@ post_record (GstElement * element, const CnnResultRecord * record)
       cnn_result_record_message (GST_OBJECT (element), record));
 }
 
-/* Posts every held result, oldest first, the lock released while posting.
+/* Posts every held result, oldest first, in one message per batch, the
+ * lock released while posting.
  * Waits for another thread's drain to end first; returns at once when this
  * thread is already draining (a flush from inside a post). Called and
  * returns with the lock held. */
@@ -96,12 +97,12 @@ drain_locked (CnnPoster * p)
     p->spare = NULL;
     p->last_post = gst_clock_get_time (p->clock);
     g_mutex_unlock (&p->lock);
-    /* element is NULL only when a post made this thread free the poster */
-    for (guint at = 0; at < batch->len && p->element != NULL;) {
-      const CnnResultRecord *r = (const CnnResultRecord *) (batch->data + at);
-      post_record (p->element, r);
-      at += CNN_RESULT_RECORD_SIZE (r);
-    }
+    /* one message, so one wake-up of the bus's reader, for the batch;
+     * element is NULL only when a post made this thread free the poster */
+    if (p->element != NULL)
+      gst_element_post_message (p->element,
+          cnn_result_records_message (GST_OBJECT (p->element), batch->data,
+              batch->len));
     g_byte_array_set_size (batch, 0);
     g_mutex_lock (&p->lock);
     p->spare = batch;

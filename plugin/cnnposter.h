@@ -10,17 +10,20 @@
  * thread before it returns, after posting (or waiting for the timer thread
  * to post) the results still held from a longer interval. Otherwise it copies
  * the result record (no allocation once the queue has grown), and a
- * one-shot timer on the system clock builds and posts the messages of all
- * held results, in order, `interval` after the previous post. No result is
+ * one-shot timer on the system clock builds and posts one message for all
+ * held results, `interval` after the previous post: the newest result's
+ * fields, the others in its `earlier-results`, oldest first. No result is
  * dropped or reordered; each is at most `interval` late, so a stream slower
  * than one frame per interval sees every message at once.
  *
  * Why: every post wakes whoever waits on the bus (gst-launch-1.0's main
- * loop); at 8,000 frames/s those wake-ups cost the streaming thread about
- * 13 µs of wall time per frame on a two-core VM. Held results are posted
- * together, with one wake-up, and their messages are built (and allocated)
- * off the streaming thread, so their frees in the application's thread do
- * not contend with the streaming thread's allocator arena.
+ * loop), and each wake-up costs the pipeline's CPU several context
+ * switches. With a message per held result, small28 at 7,500 frames/s on
+ * one vCPU took 0.134 ms a frame against 0.115 without messages and 3.4
+ * context switches per frame; with one message per batch 0.116-0.117 and
+ * 0.6. The message is built (and allocated) off the streaming thread, so
+ * its frees in the application's thread do not contend with the streaming
+ * thread's allocator arena.
  *
  * cnn_poster_flush() posts what is held before it returns (EOS, stop); the
  * element must flush before it stops, since results are held only while it

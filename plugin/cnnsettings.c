@@ -208,10 +208,11 @@ install_results (GObjectClass * klass)
   g_object_class_install_property (klass, CNN_PROP_MESSAGE_INTERVAL,
       g_param_spec_uint64 ("message-interval", "Message interval",
           "Shortest time in nanoseconds between two wake-ups of the bus: "
-          "results that come faster are held and posted together (in order, "
-          "none dropped, each at most this late; all at EOS), which saves a "
-          "main-loop wake-up per frame on fast streams; 0 = post each result "
-          "at once", 0, MAX_MESSAGE_INTERVAL, DEFAULT_MESSAGE_INTERVAL,
+          "results that come faster are held and posted together in one "
+          "message (the newest result's fields, the others in its "
+          "earlier-results array, oldest first; none dropped, each at most "
+          "this late; all at EOS), which saves a main-loop wake-up per frame "
+          "on fast streams; 0 = post each result at once in its own message", 0, MAX_MESSAGE_INTERVAL, DEFAULT_MESSAGE_INTERVAL,
           RW_PLAYING));
 }
 

@@ -26,8 +26,10 @@
  * (`timestamp`, `stream-time`, `running-time`, `duration`, `label`,
  * `class-id`, `confidence`, `top-labels`, `top-ids`, `top-scores`; one
  * message per new result; results that come faster than
- * #GstCnnClassify:message-interval are posted together, each at most that
- * late, all before EOS). The video itself is not modified unless
+ * #GstCnnClassify:message-interval are posted together in one message, each
+ * at most that late, all before EOS: the newest result's fields, and the
+ * others in `earlier-results`, an array of `cnnclassify` structures with
+ * the same fields, oldest first). The video itself is not modified unless
  * #GstCnnClassify:overlay is set.
  *
  * Without #GstCnnClassify:model the element uses the model named by the

@@ -45,15 +45,28 @@ def run(cmd, env=None, timeout=240):
 
 
 def messages(output, element=None):
-    """The 'cnnclassify' element messages gst-launch-1.0 -m printed."""
+    """The results of the 'cnnclassify' element messages gst-launch-1.0 -m
+    printed (fields of each, serialized), in order."""
     pat = re.compile(r'Got message #\d+ from element "([^"]+)" \(element\): '
                      r'cnnclassify, (.*)')
     found = []
     for line in output.splitlines():
         m = pat.search(line)
         if m and (element is None or m.group(1) == element):
-            found.append(m.group(2))
+            found.extend(results(m.group(2)))
     return found
+
+
+def results(fields):
+    """One message's results, oldest first: the serialized structures in its
+    earlier-results (results held and posted together), then its own."""
+    m = re.search(r', earlier-results=\(structure\)< (.*) >;?$', fields)
+    if not m:
+        return [fields]
+    quoted = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))
+    earlier = [re.sub(r"^cnnclassify, ", "", re.sub(r"\\(.)", r"\1", q))
+               for q in quoted]
+    return earlier + [fields[:m.start()] + ";"]
 
 
 def string_field(msg, name):

@@ -212,7 +212,39 @@ void
 check_cnn_message (GstMessage * msg, const gchar * label, gint id, gdouble conf,
     GstClockTime ts, guint n_top)
 {
+  fail_unless_equals_int (cnn_message_n_results (msg), 1);
+  check_cnn_result (gst_message_get_structure (msg), label, id, conf, ts,
+      n_top);
+}
+
+guint
+cnn_message_n_results (GstMessage * msg)
+{
+  const GValue *earlier = gst_structure_get_value (gst_message_get_structure
+      (msg), "earlier-results");
+
+  return earlier ? 1 + gst_value_array_get_size (earlier) : 1;
+}
+
+const GstStructure *
+cnn_message_result (GstMessage * msg, guint i)
+{
   const GstStructure *s = gst_message_get_structure (msg);
+  const GValue *earlier = gst_structure_get_value (s, "earlier-results");
+  guint n_earlier = earlier ? gst_value_array_get_size (earlier) : 0;
+
+  fail_unless (i <= n_earlier, "result %u of %u", i, n_earlier + 1);
+  if (i == n_earlier)
+    return s;
+  fail_unless (G_VALUE_HOLDS (gst_value_array_get_value (earlier, i),
+          GST_TYPE_STRUCTURE));
+  return gst_value_get_structure (gst_value_array_get_value (earlier, i));
+}
+
+void
+check_cnn_result (const GstStructure * s, const gchar * label, gint id,
+    gdouble conf, GstClockTime ts, guint n_top)
+{
   const GValue *labels, *ids, *scores;
   guint64 t;
   gint cid;

@@ -60,11 +60,19 @@ const gchar *meta_top_label (GstBuffer * buf, gfloat * score_out);
 
 /* Next "cnnclassify" element message on the element's bus, or NULL. */
 GstMessage *pop_cnn_message (GstHarness * h);
-/* Asserts every field of a "cnnclassify" message: top-1 label, class id
+/* Asserts every field of a "cnnclassify" result: top-1 label, class id
  * and confidence (within 1e-4), timestamp = stream-time = running-time =
  * ts, duration 1/30 s, n_top entries in each top array, the first being
  * the top-1. */
+void check_cnn_result (const GstStructure * s, const gchar * label, gint id,
+    gdouble conf, GstClockTime ts, guint n_top);
+/* The same for a message that must carry that one result only. */
 void check_cnn_message (GstMessage * msg, const gchar * label, gint id,
     gdouble conf, GstClockTime ts, guint n_top);
+
+/* Results a "cnnclassify" message carries (1 + its earlier-results), and
+ * the i-th of them, oldest first (the last is the message's own fields). */
+guint cnn_message_n_results (GstMessage * msg);
+const GstStructure *cnn_message_result (GstMessage * msg, guint i);
 
 #endif /* PLUGIN_TEST_UTIL_H */

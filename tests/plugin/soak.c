@@ -66,7 +66,8 @@ on_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Runs to EOS; returns the number of cnnclassify messages, -1 on error. */
+/* Runs to EOS; returns the number of results the cnnclassify messages
+ * carry, -1 on error. */
 static gint64
 run (GstElement * pipe)
 {
@@ -94,8 +95,12 @@ run (GstElement * pipe)
         done = TRUE;
         break;
       case GST_MESSAGE_ELEMENT:
-        if (gst_message_has_name (m, "cnnclassify"))
-          n_msgs++;
+        if (gst_message_has_name (m, "cnnclassify")) {
+          const GValue *earlier = gst_structure_get_value
+              (gst_message_get_structure (m), "earlier-results");
+          /* results: the message's own and those it carries */
+          n_msgs += 1 + (earlier ? gst_value_array_get_size (earlier) : 0);
+        }
         break;
       default:
         break;
@@ -129,7 +134,8 @@ main (int argc, char **argv)
     {"limit-kb", 0, 0, G_OPTION_ARG_INT, &limit_kb, "allowed growth after "
           "warm-up (1024)", "KB"},
     {"min-messages", 0, 0, G_OPTION_ARG_INT64, &min_messages, "fewest bus "
-          "messages (default: one per frame; async/interval post fewer)", "N"},
+          "results in messages (default: one per frame; async/interval post "
+          "fewer)", "N"},
     {"allow-unclassified", 0, 0, G_OPTION_ARG_INT64, &allow_unclassified,
         "frames allowed without meta (0; async needs a few)", "N"},
     {NULL}
@@ -176,7 +182,7 @@ main (int argc, char **argv)
   gst_object_unref (pipe);
 
   growth = (gint64) s.last_kb - (gint64) s.baseline_kb;
-  g_print ("frames %" G_GUINT64_FORMAT ", messages %" G_GINT64_FORMAT
+  g_print ("frames %" G_GUINT64_FORMAT ", results in messages %" G_GINT64_FORMAT
       ", without meta %" G_GUINT64_FORMAT "; VmRSS after warm-up %"
       G_GUINT64_FORMAT " kB, at the end %" G_GUINT64_FORMAT " kB (%+"
       G_GINT64_FORMAT " kB), peak %" G_GUINT64_FORMAT " kB; limit %d kB; "

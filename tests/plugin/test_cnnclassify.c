@@ -249,7 +249,7 @@ GST_START_TEST (test_interval)
     gst_buffer_unref (out);
   }
   while ((msg = pop_cnn_message (h)) != NULL) {
-    n_msgs++;
+    n_msgs += cnn_message_n_results (msg);
     gst_message_unref (msg);
   }
   fail_unless_equals_int (n_msgs, 3);   /* frames 0, 3, 6 */

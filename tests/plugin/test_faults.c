@@ -58,7 +58,7 @@ drain_messages (GstHarness * h)
   guint n = 0;
 
   while ((msg = pop_cnn_message (h)) != NULL) {
-    n++;
+    n += cnn_message_n_results (msg);
     gst_message_unref (msg);
   }
   return n;

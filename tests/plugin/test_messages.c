@@ -1,7 +1,8 @@
 /* test_messages.c — cnnclassify's result messages when results come
  * faster than message-interval: every held result reaches the bus, in
- * frame order, with the same content as an immediate message; the timer,
- * EOS and stopping each post what is held.
+ * frame order, with the same content as an immediate message (several in
+ * one message's earlier-results); the timer, EOS and stopping each post
+ * what is held.
  *
  * Copyright (C) 2026 the gst-cnn authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -24,25 +25,39 @@ push_colour (GstHarness * h, guint i)
   gst_buffer_unref (out);
 }
 
-/* The next "cnnclassify" message, waiting at most timeout, must be frame
- * i's result, every field as an immediate message has it. */
+/* Results taken off the bus and not yet checked, oldest first: a message
+ * carries one result or several (earlier-results). */
+static GQueue pending = G_QUEUE_INIT;
+
+/* The next result, waiting at most timeout for a message, must be frame
+ * i's, every field as an immediate message has it. */
 static void
 expect_result (GstBus * bus, guint i, GstClockTime timeout)
 {
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout,
-      GST_MESSAGE_ELEMENT);
+  GstMessage *msg;
 
-  fail_unless (msg != NULL, "no message for frame %u", i);
-  fail_unless (gst_message_has_name (msg, "cnnclassify"));
-  check_cnn_message (msg, colour_label[i % 3], (gint) (i % 3), P_PURE,
+  if (g_queue_is_empty (&pending)) {
+    msg = gst_bus_timed_pop_filtered (bus, timeout, GST_MESSAGE_ELEMENT);
+    fail_unless (msg != NULL, "no message for frame %u", i);
+    fail_unless (gst_message_has_name (msg, "cnnclassify"));
+    for (guint k = 0; k < cnn_message_n_results (msg); k++)
+      g_queue_push_tail (&pending,
+          gst_structure_copy (cnn_message_result (msg, k)));
+    gst_message_unref (msg);
+  }
+  GstStructure *s = g_queue_pop_head (&pending);
+  check_cnn_result (s, colour_label[i % 3], (gint) (i % 3), P_PURE,
       gst_util_uint64_scale (i, GST_SECOND, 30), 3);
-  gst_message_unref (msg);
+  gst_structure_free (s);
 }
 
 static void
 expect_none (GstBus * bus)
 {
   GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+
+  fail_unless (g_queue_is_empty (&pending), "%u results left",
+      g_queue_get_length (&pending));
 
   fail_unless (msg == NULL, "unexpected message %" GST_PTR_FORMAT, msg);
 }
@@ -109,6 +124,30 @@ GST_START_TEST (test_eos_posts_held_results)
 
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
   expect_rest (h, bus, 6);
+}
+
+GST_END_TEST;
+
+/* Held results go out together: one message, the newest result's fields
+ * and the others in earlier-results, oldest first. */
+GST_START_TEST (test_held_results_share_one_message)
+{
+  GstBus *bus;
+  GstHarness *h = push_held (5, &bus);
+  GstMessage *msg;
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+  fail_unless (msg != NULL && gst_message_has_name (msg, "cnnclassify"));
+  fail_unless_equals_int (cnn_message_n_results (msg), 4);
+  for (guint i = 1; i < 5; i++)
+    check_cnn_result (cnn_message_result (msg, i - 1), colour_label[i % 3],
+        (gint) (i % 3), P_PURE, gst_util_uint64_scale (i, GST_SECOND, 30),
+        3);
+  gst_message_unref (msg);
+  expect_none (bus);
+  gst_object_unref (bus);
+  harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -199,6 +238,7 @@ messages_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_default_and_out_of_range_interval);
   tcase_add_test (tc, test_eos_posts_held_results);
+  tcase_add_test (tc, test_held_results_share_one_message);
   tcase_add_test (tc, test_stop_posts_held_results);
   tcase_add_test (tc, test_timer_posts_held_result);
   tcase_add_test (tc, test_fast_stream_every_result_in_order);
