@@ -174,12 +174,13 @@ h_pack (CnnGraph *g, int ni, uint64_t *bytes, CnnDiag *d)
   return n->op->pack (g, n, bytes, d);
 }
 
-/* Runs a prepared node with `threads` threads. inputs[k] feeds the node's
- * k-th input when the value is not constant (NULL: use its data); outputs
- * must be allocated by the caller (out[k] for output k). */
+/* Runs a prepared node with `threads` threads as the session's run number
+ * `run` (0 = its first: CnnExec.runs). inputs[k] feeds the node's k-th
+ * input when the value is not constant (NULL: use its data); outputs must
+ * be allocated by the caller (out[k] for output k). */
 static inline CnnStatus
-h_run (CnnGraph *g, int ni, int threads, float *const *inputs,
-    float *const *outputs, CnnDiag *d)
+h_run_nth (CnnGraph *g, int ni, int threads, uint64_t run,
+    float *const *inputs, float *const *outputs, CnnDiag *d)
 {
   CnnNode *n = &g->nodes[ni];
   void **ptr = calloc ((size_t) g->n_values, sizeof (void *));
@@ -198,13 +199,21 @@ h_run (CnnGraph *g, int ni, int threads, float *const *inputs,
   CnnThreadPool *pool = threads > 1 ? cnn_threadpool_new (threads) : NULL;
   if ((sb && !scratch) || (threads > 1 && !pool))
     abort ();
-  CnnExec exec = { ptr, scratch, sb, pool, threads };
+  CnnExec exec = { ptr, scratch, sb, pool, threads, run };
   cnn_diag_reset (d);
   CnnStatus st = n->op->run (g, n, &exec, d);
   cnn_threadpool_free (pool);
   free (scratch);
   free (ptr);
   return st;
+}
+
+/* h_run_nth as a session's first run. */
+static inline CnnStatus
+h_run (CnnGraph *g, int ni, int threads, float *const *inputs,
+    float *const *outputs, CnnDiag *d)
+{
+  return h_run_nth (g, ni, threads, 0, inputs, outputs, d);
 }
 
 /* The status of preparing a fused node (graph_fuse.c's domains): at the
