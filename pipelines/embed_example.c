@@ -208,7 +208,7 @@ build (const gchar * desc, const gchar * model, App * app)
     g_object_set (cls, "model", model, NULL);
   /* message-interval=0: each message is posted before its buffer leaves
    * cnnclassify, so the probe finds it (by default, results of frames less
-   * than 2 ms apart are posted together, up to 2 ms later) */
+   * than 10 ms apart are posted together, up to 10 ms later) */
   g_object_set (cls, "post-messages", TRUE, "message-interval",
       G_GUINT64_CONSTANT (0), NULL);
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
