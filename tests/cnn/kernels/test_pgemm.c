@@ -9,7 +9,8 @@
  * micro-kernel, or a machine without the instructions, skips with 77).
  * 1. cnn_im2col_panels and cnn_pack_rows_panels against cnn_im2col_ref
  *    rearranged into panels (exact: both copy the same inputs), including
- *    the zeroed tail of the last panel.
+ *    the zeroed tail of the last panel; tiles and k blocks starting
+ *    inside a row or a channel's taps on the bordered-plane path.
  * 2. cnn_pgemm_block on shapes that are not multiples of the tile (m, k,
  *    len odd; k above CNN_PGEMM_KC so that C is accumulated over several k
  *    blocks; A's row stride odd or a multiple of 256, which takes the
@@ -73,6 +74,45 @@ test_im2col_stride2 (int nr)
   free (got);
 }
 
+/* The bordered-plane path of im2col.c (2-D, stride 1 or 2, no dilation):
+ * tiles starting inside an output row and k blocks starting inside a
+ * channel's taps, for both strides; 3 channels 9x13, 3x3, pad 1. */
+static void
+test_im2col_bordered (int nr)
+{
+  int64_t spans[][4] = {        /* p0, len, k0, kc */
+    { 0, 0, 0, 27 }, { 7, 30, 5, 9 }, { 0, 1, 26, 1 }, { 3, 41, 4, 20 },
+  };
+  for (int64_t s = 1; s <= 2; s++) {
+    CnnConvGeom g = { .n = 1, .c = 3, .oc = 1, .group = 1,
+      .in = { 1, 9, 13 }, .out = { 1, (9 + 2 - 3) / s + 1,
+          (13 + 2 - 3) / s + 1 }, .k = { 1, 3, 3 }, .stride = { 1, s, s },
+      .dil = { 1, 1, 1 }, .pad = { 0, 1, 1 } };
+    int64_t rows = 27, positions = g.out[1] * g.out[2];
+    float *x = h_rand_array (3 * 9 * 13, 6);
+    spans[0][1] = positions;
+    for (size_t i = 0; i < 4; i++) {
+      int64_t p0 = spans[i][0], k0 = spans[i][2], kc = spans[i][3];
+      int64_t len = positions - p0 < spans[i][1] ? positions - p0
+          : spans[i][1];
+      size_t n = (size_t) (kc * ((len + nr - 1) / nr * nr));
+      float *col = malloc (sizeof (float) * (size_t) (rows * len));
+      float *want = malloc (n * 4), *got = malloc (n * 4);
+      cnn_im2col_ref (&g, x, 3, p0, len, col);
+      to_panels (col, rows, k0, kc, len, nr, want);
+      for (size_t e = 0; e < n; e++)
+        got[e] = NAN;
+      cnn_im2col_panels (&g, x, k0, kc, p0, len, nr, got);
+      CHECK_MSG (memcmp (got, want, n * 4) == 0, "im2col panels, stride "
+          "%lld, span %zu", (long long) s, i);
+      free (col);
+      free (want);
+      free (got);
+    }
+    free (x);
+  }
+}
+
 static void
 test_packers (int nr)
 {
@@ -114,6 +154,7 @@ test_packers (int nr)
   free (x);
   free (xr);
   test_im2col_stride2 (nr);
+  test_im2col_bordered (nr);
 }
 
 typedef struct {
