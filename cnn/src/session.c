@@ -9,6 +9,7 @@
  * op->run; it allocates nothing and touches no state shared with other
  * sessions (the model is read-only).
  */
+#include "bigalloc.h"
 #include "graph.h"
 #include "kernels/gemm.h"
 #include "model_priv.h"
@@ -52,8 +53,7 @@ setup_memory (CnnSession *s, CnnDiag *d)
   uint64_t act = s->model->activation_bytes;
   size_t scratch = cnn_graph_scratch_bytes (g, s->threads);
   s->arena_bytes = act + cnn_align_up (scratch);
-  s->arena = aligned_alloc (CNN_ARENA_ALIGN,
-      s->arena_bytes ? s->arena_bytes : CNN_ARENA_ALIGN);
+  s->arena = cnn_big_alloc (s->arena_bytes);
   s->ptr = calloc ((size_t) g->n_values + 1, sizeof (void *));
   if (!s->arena || !s->ptr)
     return cnn_fail (d, CNN_ERR_NO_MEMORY, "cannot allocate %llu bytes of "

@@ -39,6 +39,7 @@
  * reference for all paths is cnn_conv_ref (kernels/conv_ref.c).
  */
 #include "ops.h"
+#include "../bigalloc.h"
 #include "conv_dwpw.h"
 #include "conv_pool.h"
 #include "spatial.h"
@@ -451,7 +452,7 @@ conv_pack (CnnGraph *gr, CnnNode *node, uint64_t *bytes, CnnDiag *d)
   if (floats == 0)
     return CNN_OK;
   size_t size = (floats * sizeof (float) + 63) / 64 * 64;
-  p->packed = aligned_alloc (64, size);
+  p->packed = cnn_big_alloc (size);
   if (!p->packed)
     return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory packing %zu "
         "bytes of weights", size);

@@ -1,0 +1,66 @@
+/* test_bigalloc.c — cnn_big_alloc (bigalloc.h): alignment and use.
+ *
+ * Copyright (C) 2026 the gst-cnn authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For sizes around the 2 MB threshold (0, 1, 64 + 1, 2 MB - 1, 2 MB,
+ * 2 MB + 1, 9.6 MB like ResNet-50's arena): the pointer is 64-byte aligned,
+ * and 2 MB aligned from 2 MB on; every byte asked for can be written and
+ * read back. Whether the kernel backed the buffer with huge pages depends
+ * on the machine (THP mode, fragmentation), so it is printed, not checked.
+ */
+#include "bigalloc.h"
+#include "check.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MB ((size_t) 1 << 20)
+
+/* AnonHugePages of the process, in kB (-1 where /proc has no smaps). */
+static long
+anon_huge_kb (void)
+{
+  FILE *f = fopen ("/proc/self/smaps_rollup", "r");
+  char line[256];
+  long kb = -1;
+  if (!f)
+    return -1;
+  while (fgets (line, sizeof line, f))
+    if (sscanf (line, "AnonHugePages: %ld kB", &kb) == 1)
+      break;
+  fclose (f);
+  return kb;
+}
+
+int
+main (void)
+{
+  static const size_t sizes[] = { 0, 1, 65, 2 * MB - 1, 2 * MB, 2 * MB + 1,
+    9 * MB + 600 * 1024 };
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    size_t n = sizes[i];
+    long before = anon_huge_kb ();
+    unsigned char *p = cnn_big_alloc (n);
+    CHECK_MSG (p != NULL, "%zu bytes: NULL", n);
+    if (!p)
+      continue;
+    uintptr_t a = (uintptr_t) p;
+    CHECK_MSG (a % 64 == 0, "%zu bytes at %p: not 64-byte aligned", n,
+        (void *) p);
+    CHECK_MSG (n < 2 * MB || a % (2 * MB) == 0, "%zu bytes at %p: not 2 MB "
+        "aligned", n, (void *) p);
+    memset (p, 0x5a, n);
+    size_t bad = 0;
+    for (size_t k = 0; k < n; k++)
+      bad += p[k] != 0x5a;
+    CHECK_MSG (bad == 0, "%zu bytes: %zu read back wrong", n, bad);
+    if (n >= 2 * MB)
+      printf ("%zu bytes: AnonHugePages %+ld kB while held\n", n,
+          anon_huge_kb () - before);
+    free (p);
+  }
+  return check_summary ("bigalloc");
+}
