@@ -74,6 +74,29 @@ test_im2col_stride2 (int nr)
   free (got);
 }
 
+/* cnn_im2col_panels of rows k0 .. k0+kc-1 (of rows), columns p0 .. p0+len-1
+ * of cg channels of x: bit for bit the reference rearranged in panels. */
+static void
+check_im2col_span (const CnnConvGeom *g, const float *x, int64_t cg,
+    int64_t rows, int64_t p0, int64_t len, int64_t k0, int64_t kc, int nr,
+    const char *what)
+{
+  size_t n = (size_t) (kc * ((len + nr - 1) / nr * nr));
+  float *col = malloc (sizeof (float) * (size_t) (rows * len));
+  float *want = malloc (n * 4), *got = malloc (n * 4);
+  cnn_im2col_ref (g, x, cg, p0, len, col);
+  to_panels (col, rows, k0, kc, len, nr, want);
+  for (size_t e = 0; e < n; e++)
+    got[e] = NAN;
+  cnn_im2col_panels (g, x, k0, kc, p0, len, nr, got);
+  CHECK_MSG (memcmp (got, want, n * 4) == 0, "im2col panels: %s, p0 %lld "
+      "len %lld k0 %lld kc %lld", what, (long long) p0, (long long) len,
+      (long long) k0, (long long) kc);
+  free (col);
+  free (want);
+  free (got);
+}
+
 /* The bordered-plane path of im2col.c (2-D, stride 1 or 2, no dilation):
  * tiles starting inside an output row and k blocks starting inside a
  * channel's taps, for both strides; 3 channels 9x13, 3x3, pad 1. */
@@ -92,22 +115,11 @@ test_im2col_bordered (int nr)
     float *x = h_rand_array (3 * 9 * 13, 6);
     spans[0][1] = positions;
     for (size_t i = 0; i < 4; i++) {
-      int64_t p0 = spans[i][0], k0 = spans[i][2], kc = spans[i][3];
+      int64_t p0 = spans[i][0];
       int64_t len = positions - p0 < spans[i][1] ? positions - p0
           : spans[i][1];
-      size_t n = (size_t) (kc * ((len + nr - 1) / nr * nr));
-      float *col = malloc (sizeof (float) * (size_t) (rows * len));
-      float *want = malloc (n * 4), *got = malloc (n * 4);
-      cnn_im2col_ref (&g, x, 3, p0, len, col);
-      to_panels (col, rows, k0, kc, len, nr, want);
-      for (size_t e = 0; e < n; e++)
-        got[e] = NAN;
-      cnn_im2col_panels (&g, x, k0, kc, p0, len, nr, got);
-      CHECK_MSG (memcmp (got, want, n * 4) == 0, "im2col panels, stride "
-          "%lld, span %zu", (long long) s, i);
-      free (col);
-      free (want);
-      free (got);
+      check_im2col_span (&g, x, 3, rows, p0, len, spans[i][2], spans[i][3],
+          nr, s == 1 ? "bordered, stride 1" : "bordered, stride 2");
     }
     free (x);
   }
@@ -132,12 +144,7 @@ test_packers (int nr)
     size_t n = (size_t) (kc * ((len + nr - 1) / nr * nr));
     float *col = malloc (sizeof (float) * (size_t) (rows * len));
     float *want = malloc (n * 4), *got = malloc (n * 4);
-    cnn_im2col_ref (&g, x, 3, p0, len, col);
-    to_panels (col, rows, k0, kc, len, nr, want);
-    for (size_t e = 0; e < n; e++)
-      got[e] = NAN;
-    cnn_im2col_panels (&g, x, k0, kc, p0, len, nr, got);
-    CHECK_MSG (memcmp (got, want, n * 4) == 0, "im2col panels span %zu", i);
+    check_im2col_span (&g, x, 3, rows, p0, len, k0, kc, nr, "dilation 2");
     /* a plain 18 x 45 matrix as 1x1 rows */
     for (int64_t r = 0; r < rows; r++)
       for (int64_t j = 0; j < len; j++)
