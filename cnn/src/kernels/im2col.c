@@ -319,7 +319,7 @@ cnn_im2col_panels (const CnnConvGeom *g, const float *x, int64_t k0,
     int64_t kc, int64_t p0, int64_t len, int nr, float *dst)
 {
   Bordered b;
-  if (bordered_applies (g, &b)) {
+  if (len > 0 && bordered_applies (g, &b)) {
     im2col_panels_2d (g, &b, x, k0, kc, p0, len, nr, dst);
     return;
   }
