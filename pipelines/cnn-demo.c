@@ -145,9 +145,13 @@ bus_sync (GstBus * bus, GstMessage * msg, gpointer user_data)
    * older ones in earlier-results */
   const GValue *earlier = gst_structure_get_value (s, "earlier-results");
   g_mutex_lock (&d->lock);
-  for (guint i = 0; earlier && i < gst_value_array_get_size (earlier); i++)
-    score_result (d, gst_value_get_structure (gst_value_array_get_value
-            (earlier, i)));
+  for (guint i = 0; earlier && i < gst_value_array_get_size (earlier); i++) {
+    const GValue *v = gst_value_array_get_value (earlier, i);
+    if (GST_VALUE_HOLDS_STRUCTURE (v))
+      score_result (d, gst_value_get_structure (v));
+    else
+      d->unmatched++;
+  }
   score_result (d, s);
   g_mutex_unlock (&d->lock);
   /* Scored here, no need to queue 10,000; a dropping handler unrefs. */

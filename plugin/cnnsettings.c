@@ -216,8 +216,8 @@ install_results (GObjectClass * klass)
           "message (the newest result's fields, the others in its "
           "earlier-results array, oldest first; none dropped, each at most "
           "this late; all at EOS), which saves a main-loop wake-up per frame "
-          "on fast streams; 0 = post each result at once in its own message", 0, MAX_MESSAGE_INTERVAL, DEFAULT_MESSAGE_INTERVAL,
-          RW_PLAYING));
+          "on fast streams; 0 = post each result at once in its own message",
+          0, MAX_MESSAGE_INTERVAL, DEFAULT_MESSAGE_INTERVAL, RW_PLAYING));
 }
 
 void

@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE         /* madvise, MADV_HUGEPAGE under -std=c11 */
 #include "bigalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -16,6 +17,8 @@
 void *
 cnn_big_alloc (size_t bytes)
 {
+  if (bytes > SIZE_MAX - HUGE_PAGE)
+    return NULL;                /* the roundings below would wrap */
   size_t rounded = (bytes + 63) / 64 * 64;
   if (rounded == 0)
     rounded = 64;

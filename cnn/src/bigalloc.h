@@ -5,7 +5,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * cnn_big_alloc (bytes) returns memory for packed weights and a session's
- * arena: 64-byte aligned, freed with free(). From 2 MB on it is aligned to
+ * arena: 64-byte aligned, freed with free(); NULL when it cannot (out of
+ * memory, or a size so close to SIZE_MAX that rounding it up would wrap,
+ * as a corrupt model's plan could ask). From 2 MB on it is aligned to
  * 2 MB and, where the system has it (Linux, transparent huge pages in
  * "madvise" mode, as Debian sets it), marked for huge pages before it is
  * first touched, so the whole 2 MB extents inside it are backed by huge

@@ -6,7 +6,7 @@
  * For sizes around the 2 MB threshold (0, 1, 64 + 1, 2 MB - 1, 2 MB,
  * 2 MB + 1, 9.6 MB like ResNet-50's arena): the pointer is 64-byte aligned,
  * and 2 MB aligned from 2 MB on; every byte asked for can be written and
- * read back. Whether the kernel backed the buffer with huge pages depends
+ * read back; sizes near SIZE_MAX give NULL. Whether the kernel backed the buffer with huge pages depends
  * on the machine (THP mode, fragmentation), so it is printed, not checked.
  */
 #include "bigalloc.h"
@@ -62,5 +62,9 @@ main (void)
           anon_huge_kb () - before);
     free (p);
   }
+  /* sizes whose rounding up would wrap around: NULL, not a small buffer */
+  CHECK (cnn_big_alloc (SIZE_MAX) == NULL);
+  CHECK (cnn_big_alloc (SIZE_MAX - 63) == NULL);
+  CHECK (cnn_big_alloc (SIZE_MAX - (2 * MB - 1)) == NULL);
   return check_summary ("bigalloc");
 }
