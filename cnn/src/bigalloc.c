@@ -1,4 +1,5 @@
-/* bigalloc.c — large buffers on transparent huge pages (see bigalloc.h).
+/* bigalloc.c — aligned buffers, large ones on transparent huge pages (see
+ * bigalloc.h).
  *
  * Copyright (C) 2026 the gst-cnn authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -15,21 +16,26 @@
 #define HUGE_PAGE ((size_t) 2 << 20)
 
 void *
-cnn_big_alloc (size_t bytes)
+cnn_aligned_alloc (size_t bytes)
 {
   if (bytes > SIZE_MAX - HUGE_PAGE)
-    return NULL;                /* the roundings below would wrap */
-  size_t rounded = (bytes + 63) / 64 * 64;
-  if (rounded == 0)
-    rounded = 64;
+    return NULL;                /* the roundings here and below would wrap */
+  size_t rounded = (bytes + CNN_ALLOC_ALIGN - 1) / CNN_ALLOC_ALIGN
+      * CNN_ALLOC_ALIGN;
+  return aligned_alloc (CNN_ALLOC_ALIGN, rounded ? rounded : CNN_ALLOC_ALIGN);
+}
+
+void *
+cnn_big_alloc (size_t bytes)
+{
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (rounded >= HUGE_PAGE) {
-    void *p = aligned_alloc (HUGE_PAGE, (rounded + HUGE_PAGE - 1)
+  if (bytes >= HUGE_PAGE && bytes <= SIZE_MAX - HUGE_PAGE) {
+    void *p = aligned_alloc (HUGE_PAGE, (bytes + HUGE_PAGE - 1)
         / HUGE_PAGE * HUGE_PAGE);
     if (p)
-      (void) madvise (p, rounded, MADV_HUGEPAGE);
+      (void) madvise (p, bytes, MADV_HUGEPAGE);
     return p;
   }
 #endif
-  return aligned_alloc (64, rounded);
+  return cnn_aligned_alloc (bytes);
 }

@@ -13,6 +13,7 @@
 #include "onnx/onnx_load.h"
 #include "ops/ops.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const CnnModelOptions no_opts = { .default_dim = 1 };
@@ -186,6 +187,14 @@ test_conversions (void)
   CHECK (v && v->info.rank == 0 && ((float *) v->data)[0] == 1.0f);
   v = value (&g, "empty");
   CHECK (v && v->info.rank == 1 && v->info.dims[0] == 0 && v->data != NULL);
+  /* kernels read weights in place with 64-byte vector loads */
+  int n_const = 0;
+  for (int i = 0; i < g.n_values; i++)
+    if (g.values[i].kind == CNN_VALUE_CONST) {
+      n_const++;
+      CHECK ((uintptr_t) g.values[i].data % 64 == 0);
+    }
+  CHECK (n_const == 7);
   cnn_graph_clear (&g);
   tb_free (m);
 }
