@@ -293,6 +293,7 @@ cnn_engine_new (const CnnEngineConfig * config, GError ** error)
 
   e = g_new0 (CnnEngine, 1);
   e->name = g_path_get_basename (config->model_path);
+  e->name_quark = g_quark_from_string (e->name);
   if (!open_model (e, config, error) || !resolve_labels (e, config, error)
       || !resolve_preprocessing (e, config, error)) {
     cnn_engine_free (e);

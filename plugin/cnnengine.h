@@ -60,6 +60,7 @@ typedef struct {
   CnnModel *model;
   CnnSession *session;
   gchar *name;                  /* file name of the model */
+  GQuark name_quark;            /* the same, as the metas carry it */
   gint channels, width, height; /* model input [1,channels,height,width] */
   guint n_classes;
   GQuark *labels;               /* n_classes quarks */

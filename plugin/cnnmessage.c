@@ -15,39 +15,80 @@
 
 #include <gst/cnn/cnnmeta.h>
 
+/* Structure and field names as quarks, looked up once: gst_structure_new
+ * and the string variant of the ROI meta take GLib's global quark lock
+ * and hash every name again, per frame. */
+typedef struct
+{
+  GQuark cnnclassify, timestamp, stream_time, running_time, duration, label,
+      class_id, confidence, top_labels, top_ids, top_scores, earlier,
+      roi_params, label_id, unclassified;
+} CnnQuarks;
+
+static const CnnQuarks *
+quarks (void)
+{
+  static CnnQuarks q;
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    q.cnnclassify = g_quark_from_static_string ("cnnclassify");
+    q.timestamp = g_quark_from_static_string ("timestamp");
+    q.stream_time = g_quark_from_static_string ("stream-time");
+    q.running_time = g_quark_from_static_string ("running-time");
+    q.duration = g_quark_from_static_string ("duration");
+    q.label = g_quark_from_static_string ("label");
+    q.class_id = g_quark_from_static_string ("class-id");
+    q.confidence = g_quark_from_static_string ("confidence");
+    q.top_labels = g_quark_from_static_string ("top-labels");
+    q.top_ids = g_quark_from_static_string ("top-ids");
+    q.top_scores = g_quark_from_static_string ("top-scores");
+    q.earlier = g_quark_from_static_string ("earlier-results");
+    q.roi_params = g_quark_from_static_string ("cnn-classification");
+    q.label_id = g_quark_from_static_string ("label_id");
+    q.unclassified = g_quark_from_static_string (CNN_UNCLASSIFIED_LABEL);
+    g_once_init_leave (&done, 1);
+  }
+  return &q;
+}
+
+/* Top-1 label as a quark, or CNN_UNCLASSIFIED_LABEL's. */
+static GQuark
+top_label_quark (const CnnTopK * top, const CnnEngine * engine)
+{
+  return top->n ? engine->labels[top->ids[0]] : quarks ()->unclassified;
+}
+
 const gchar *
 cnn_top_label (const CnnTopK * top, const CnnEngine * engine)
 {
-  if (top->n == 0)
-    return CNN_UNCLASSIFIED_LABEL;
-  return g_quark_to_string (engine->labels[top->ids[0]]);
+  return g_quark_to_string (top_label_quark (top, engine));
 }
 
-void
-cnn_attach_metas (GstBuffer * buffer, const CnnTopK * top,
-    const CnnEngine * engine, const CnnResult * result, gboolean stale,
-    gint width, gint height)
+/* Initialises value as type holding *v (v itself for a string); strings
+ * are quark strings, which live as long as the process: held, not
+ * copied. */
+static void
+init_value (GValue * value, GType type, gconstpointer v)
 {
-  GstCnnClassEntry entries[CNN_MAX_TOP_K];
-  GstVideoRegionOfInterestMeta *roi;
-  const gchar *label = cnn_top_label (top, engine);
+  g_value_init (value, type);
+  if (type == G_TYPE_STRING)
+    g_value_set_static_string (value, v);
+  else if (type == G_TYPE_INT)
+    g_value_set_int (value, *(const gint *) v);
+  else if (type == G_TYPE_UINT64)
+    g_value_set_uint64 (value, *(const guint64 *) v);
+  else
+    g_value_set_double (value, *(const gdouble *) v);
+}
 
-  for (guint i = 0; i < top->n; i++) {
-    entries[i].class_id = top->ids[i];
-    entries[i].label = engine->labels[top->ids[i]];
-    entries[i].score = top->scores[i];
-  }
-  gst_buffer_add_cnn_classification_meta (buffer, entries, top->n,
-      engine->name, result->pts, result->inference_ns, stale);
+static void
+set_field (GstStructure * s, GQuark field, GType type, gconstpointer v)
+{
+  GValue value = G_VALUE_INIT;
 
-  roi = gst_buffer_add_video_region_of_interest_meta (buffer, label, 0, 0,
-      (guint) width, (guint) height);
-  gst_video_region_of_interest_meta_add_param (roi,
-      gst_structure_new ("cnn-classification",
-          "label", G_TYPE_STRING, label,
-          "label_id", G_TYPE_INT, top->n ? top->ids[0] : -1,
-          "confidence", G_TYPE_DOUBLE,
-          (gdouble) (top->n ? top->scores[0] : top->best_score), NULL));
+  init_value (&value, type, v);
+  gst_structure_id_take_value (s, field, &value);
 }
 
 static void
@@ -55,14 +96,41 @@ append_value (GValue * array, GType type, gconstpointer v)
 {
   GValue item = G_VALUE_INIT;
 
-  g_value_init (&item, type);
-  if (type == G_TYPE_STRING)
-    g_value_set_static_string (&item, v);
-  else if (type == G_TYPE_INT)
-    g_value_set_int (&item, *(const gint *) v);
-  else
-    g_value_set_double (&item, *(const gdouble *) v);
+  init_value (&item, type, v);
   gst_value_array_append_and_take_value (array, &item);
+}
+
+void
+cnn_attach_metas (GstBuffer * buffer, const CnnTopK * top,
+    const CnnEngine * engine, const CnnResult * result, gboolean stale,
+    gint width, gint height)
+{
+  const CnnQuarks *q = quarks ();
+  GstCnnClassEntry entries[CNN_MAX_TOP_K];
+  GstCnnClassificationMeta *meta;
+  GstVideoRegionOfInterestMeta *roi;
+  GQuark label = top_label_quark (top, engine);
+  GstStructure *params;
+  gint label_id = top->n ? top->ids[0] : -1;
+  gdouble confidence = top->n ? top->scores[0] : top->best_score;
+
+  for (guint i = 0; i < top->n; i++) {
+    entries[i].class_id = top->ids[i];
+    entries[i].label = engine->labels[top->ids[i]];
+    entries[i].score = top->scores[i];
+  }
+  meta = gst_buffer_add_cnn_classification_meta (buffer, entries, top->n,
+      NULL, result->pts, result->inference_ns, stale);
+  if (meta != NULL)
+    meta->model = engine->name_quark;
+
+  roi = gst_buffer_add_video_region_of_interest_meta_id (buffer, label, 0, 0,
+      (guint) width, (guint) height);
+  params = gst_structure_new_id_empty (q->roi_params);
+  set_field (params, q->label, G_TYPE_STRING, g_quark_to_string (label));
+  set_field (params, q->label_id, G_TYPE_INT, &label_id);
+  set_field (params, q->confidence, G_TYPE_DOUBLE, &confidence);
+  gst_video_region_of_interest_meta_add_param (roi, params);
 }
 
 static void
@@ -79,9 +147,9 @@ set_top_arrays (GstStructure * s, const CnnResultRecord * r)
     append_value (&ids, G_TYPE_INT, &r->top[i].id);
     append_value (&scores, G_TYPE_DOUBLE, &score);
   }
-  gst_structure_take_value (s, "top-labels", &labels);
-  gst_structure_take_value (s, "top-ids", &ids);
-  gst_structure_take_value (s, "top-scores", &scores);
+  gst_structure_id_take_value (s, quarks ()->top_labels, &labels);
+  gst_structure_id_take_value (s, quarks ()->top_ids, &ids);
+  gst_structure_id_take_value (s, quarks ()->top_scores, &scores);
 }
 
 void
@@ -113,17 +181,19 @@ cnn_result_record_fill (CnnResultRecord * r, const CnnTopK * top,
 static GstStructure *
 record_structure (const CnnResultRecord * r)
 {
-  /* label strings are quark strings: they live as long as the process */
-  GstStructure *s = gst_structure_new ("cnnclassify",
-      "timestamp", G_TYPE_UINT64, r->timestamp,
-      "stream-time", G_TYPE_UINT64, r->stream_time,
-      "running-time", G_TYPE_UINT64, r->running_time,
-      "duration", G_TYPE_UINT64, r->duration,
-      "label", G_TYPE_STRING, r->n ? g_quark_to_string (r->top[0].label)
-      : CNN_UNCLASSIFIED_LABEL,
-      "class-id", G_TYPE_INT, r->class_id,
-      "confidence", G_TYPE_DOUBLE, (gdouble) r->confidence, NULL);
+  const CnnQuarks *q = quarks ();
+  GstStructure *s = gst_structure_new_id_empty (q->cnnclassify);
+  const gchar *label = r->n ? g_quark_to_string (r->top[0].label)
+      : CNN_UNCLASSIFIED_LABEL;
+  gdouble confidence = r->confidence;
 
+  set_field (s, q->timestamp, G_TYPE_UINT64, &r->timestamp);
+  set_field (s, q->stream_time, G_TYPE_UINT64, &r->stream_time);
+  set_field (s, q->running_time, G_TYPE_UINT64, &r->running_time);
+  set_field (s, q->duration, G_TYPE_UINT64, &r->duration);
+  set_field (s, q->label, G_TYPE_STRING, label);
+  set_field (s, q->class_id, G_TYPE_INT, &r->class_id);
+  set_field (s, q->confidence, G_TYPE_DOUBLE, &confidence);
   set_top_arrays (s, r);
   return s;
 }
@@ -158,6 +228,6 @@ cnn_result_records_message (GstObject * src, const guint8 * records,
       break;
   }
   s = record_structure (r);
-  gst_structure_take_value (s, "earlier-results", &earlier);
+  gst_structure_id_take_value (s, quarks ()->earlier, &earlier);
   return gst_message_new_element (src, s);
 }
