@@ -136,6 +136,7 @@ cnn_attach_metas (GstBuffer * buffer, const CnnTopK * top,
 static void
 set_top_arrays (GstStructure * s, const CnnResultRecord * r)
 {
+  const CnnQuarks *q = quarks ();
   GValue labels = G_VALUE_INIT, ids = G_VALUE_INIT, scores = G_VALUE_INIT;
 
   gst_value_array_init (&labels, r->n);
@@ -147,9 +148,9 @@ set_top_arrays (GstStructure * s, const CnnResultRecord * r)
     append_value (&ids, G_TYPE_INT, &r->top[i].id);
     append_value (&scores, G_TYPE_DOUBLE, &score);
   }
-  gst_structure_id_take_value (s, quarks ()->top_labels, &labels);
-  gst_structure_id_take_value (s, quarks ()->top_ids, &ids);
-  gst_structure_id_take_value (s, quarks ()->top_scores, &scores);
+  gst_structure_id_take_value (s, q->top_labels, &labels);
+  gst_structure_id_take_value (s, q->top_ids, &ids);
+  gst_structure_id_take_value (s, q->top_scores, &scores);
 }
 
 void

@@ -18,8 +18,8 @@
 void *
 cnn_aligned_alloc (size_t bytes)
 {
-  if (bytes > SIZE_MAX - HUGE_PAGE)
-    return NULL;                /* the roundings here and below would wrap */
+  if (bytes > SIZE_MAX - CNN_ALLOC_ALIGN)
+    return NULL;                /* rounding it up would wrap */
   size_t rounded = (bytes + CNN_ALLOC_ALIGN - 1) / CNN_ALLOC_ALIGN
       * CNN_ALLOC_ALIGN;
   return aligned_alloc (CNN_ALLOC_ALIGN, rounded ? rounded : CNN_ALLOC_ALIGN);
@@ -28,8 +28,10 @@ cnn_aligned_alloc (size_t bytes)
 void *
 cnn_big_alloc (size_t bytes)
 {
+  if (bytes > SIZE_MAX - HUGE_PAGE)
+    return NULL;                /* rounding it up would wrap */
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (bytes >= HUGE_PAGE && bytes <= SIZE_MAX - HUGE_PAGE) {
+  if (bytes >= HUGE_PAGE) {
     void *p = aligned_alloc (HUGE_PAGE, (bytes + HUGE_PAGE - 1)
         / HUGE_PAGE * HUGE_PAGE);
     if (p)
