@@ -18,6 +18,17 @@
  * with heights 1-4 in BGR, I420, NV12, YUY2, GRAY8 ...). For sources lower
  * than TINY_HEIGHT lines the converter is therefore rebuilt for every
  * frame, which is cheap at that size.
+ *
+ * Grey models at their own input size (small28, the demo's Fashion-MNIST
+ * net): the converter's work per 28x28 frame (its line loop and generated
+ * code, about 1 us of a 100 us frame) buys nothing there, since GRAY8 is
+ * a function of the luma byte alone. Configure asks the converter itself
+ * for that function: it converts probe frames holding every byte value in
+ * the luma component, under three different chroma fills, and the direct
+ * path is taken only when every pixel with the same luma byte came out the
+ * same (a converter that mixes in chroma, e.g. between colour matrices,
+ * keeps the converter path). The floats are then those of the converter
+ * path, bit for bit (test_resample checks both paths).
  */
 #include "cnnpreprocess.h"
 
@@ -111,6 +122,96 @@ converter_options (const GstVideoInfo * in, const CnnEngine * e,
   return s;
 }
 
+/* Whether frames of `in` can skip the converter for a grey model: same
+ * size, 8-bit luma as component 0 of a YUV or grey format, not tiled, a
+ * frame large enough to hold every byte value once, not a tiny source. */
+static gboolean
+luma_direct_applies (const GstVideoInfo * in, const CnnEngine * e)
+{
+  const GstVideoFormatInfo *f = in->finfo;
+  const gint w = GST_VIDEO_INFO_WIDTH (in), h = GST_VIDEO_INFO_HEIGHT (in);
+
+  return e->channels == 1 && w == e->width && h == e->height
+      && (GST_VIDEO_FORMAT_INFO_IS_YUV (f) || GST_VIDEO_FORMAT_INFO_IS_GRAY (f))
+      && !GST_VIDEO_FORMAT_INFO_IS_TILED (f)
+      && GST_VIDEO_FORMAT_INFO_DEPTH (f, 0) == 8
+      && GST_VIDEO_FORMAT_INFO_BITS (f) == 8
+      && GST_VIDEO_FORMAT_INFO_W_SUB (f, 0) == 0
+      && GST_VIDEO_FORMAT_INFO_H_SUB (f, 0) == 0
+      && GST_VIDEO_FORMAT_INFO_PSTRIDE (f, 0) >= 1
+      && (gint64) w * h >= 256 && h >= TINY_HEIGHT;
+}
+
+/* Luma byte at (x, y) of probe pixel number i: every value appears. */
+static guint8
+probe_luma (gint x, gint y, gint w)
+{
+  return (guint8) ((y * w + x) & 255);
+}
+
+/* Fills `src` with chroma (every byte) `fill` and the probe luma, converts
+ * it into pre->scaled and records GRAY8 per luma byte in map (seen marks
+ * recorded bytes). FALSE if a byte maps to two values. */
+static gboolean
+probe_one (CnnPreprocess * pre, GstBuffer * src, guint8 fill, guint8 map[256],
+    gboolean seen[256])
+{
+  GstVideoFrame in, out;
+  gboolean same = TRUE;
+
+  gst_buffer_memset (src, 0, fill, gst_buffer_get_size (src));
+  if (!gst_video_frame_map (&in, &pre->in_info, src, GST_MAP_READWRITE))
+    return FALSE;
+  if (!gst_video_frame_map (&out, &pre->scaled_info, pre->scaled,
+          GST_MAP_READWRITE)) {
+    gst_video_frame_unmap (&in);
+    return FALSE;
+  }
+  const gint w = GST_VIDEO_FRAME_WIDTH (&in), h = GST_VIDEO_FRAME_HEIGHT (&in);
+  guint8 *y0 = GST_VIDEO_FRAME_COMP_DATA (&in, 0);
+  const gint st = GST_VIDEO_FRAME_COMP_STRIDE (&in, 0);
+  const gint ps = GST_VIDEO_FRAME_COMP_PSTRIDE (&in, 0);
+  for (gint y = 0; y < h; y++)
+    for (gint x = 0; x < w; x++)
+      y0[(gsize) y * st + (gsize) x * ps] = probe_luma (x, y, w);
+  gst_video_converter_frame (pre->converter, &in, &out);
+  const guint8 *g = GST_VIDEO_FRAME_PLANE_DATA (&out, 0);
+  const gint gst = GST_VIDEO_FRAME_PLANE_STRIDE (&out, 0);
+  for (gint y = 0; y < h && same; y++)
+    for (gint x = 0; x < w; x++) {
+      guint8 v = probe_luma (x, y, w), grey = g[(gsize) y * gst + x];
+      if (seen[v] && map[v] != grey) {
+        same = FALSE;
+        break;
+      }
+      seen[v] = TRUE;
+      map[v] = grey;
+    }
+  gst_video_frame_unmap (&out);
+  gst_video_frame_unmap (&in);
+  return same;
+}
+
+/* Sets pre->luma_lut from the converter's byte map when GRAY8 depends on
+ * the luma byte only (probed with chroma fills 0, 128 and 255). */
+static gboolean
+probe_luma_map (CnnPreprocess * pre)
+{
+  static const guint8 fills[] = { 0, 128, 255 };
+  GstBuffer *src = gst_buffer_new_allocate (NULL,
+      GST_VIDEO_INFO_SIZE (&pre->in_info), NULL);
+  guint8 map[256] = { 0 };
+  gboolean seen[256] = { FALSE }, ok = src != NULL;
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (fills); i++)
+    ok = probe_one (pre, src, fills[i], map, seen);
+  if (src)
+    gst_buffer_unref (src);
+  for (gint v = 0; ok && v < 256; v++)
+    pre->luma_lut[v] = pre->lut[0][map[v]];
+  return ok;
+}
+
 gboolean
 cnn_preprocess_configure (CnnPreprocess * pre, const GstVideoInfo * in_info,
     const CnnEngine * engine)
@@ -150,7 +251,32 @@ cnn_preprocess_configure (CnnPreprocess * pre, const GstVideoInfo * in_info,
     return FALSE;
   pre->scaled = gst_buffer_new_allocate (NULL,
       GST_VIDEO_INFO_SIZE (&pre->scaled_info), NULL);
-  return pre->scaled != NULL;
+  if (pre->scaled == NULL)
+    return FALSE;
+  pre->direct_luma = !pre->rebuild_per_frame
+      && GST_VIDEO_INFO_INTERLACE_MODE (in_info) !=
+      GST_VIDEO_INTERLACE_MODE_ALTERNATE
+      && luma_direct_applies (&in, engine) && probe_luma_map (pre);
+  return TRUE;
+}
+
+/* Grey model, same size: luma bytes → floats through luma_lut. */
+static void
+luma_to_input (const CnnPreprocess * pre, const GstVideoFrame * frame,
+    float *input)
+{
+  const gint w = GST_VIDEO_FRAME_WIDTH (frame);
+  const gint h = GST_VIDEO_FRAME_HEIGHT (frame);
+  const guint8 *base = GST_VIDEO_FRAME_COMP_DATA (frame, 0);
+  const gint stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, 0);
+  const gint ps = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, 0);
+
+  for (gint y = 0; y < h; y++) {
+    const guint8 *row = base + (gsize) y * stride;
+    float *o = input + (gsize) y * w;
+    for (gint x = 0; x < w; x++)
+      o[x] = pre->luma_lut[row[(gsize) x * ps]];
+  }
 }
 
 /* Packed RGB (or GRAY8) rows → planar float, one pass. */
@@ -195,6 +321,10 @@ cnn_preprocess_run (CnnPreprocess * pre, GstVideoFrame * frame, float *input)
     cnn_resample_run (&pre->resample, frame, pre->lut, pre->swap_rb, input);
     return TRUE;
   }
+  if (pre->direct_luma) {
+    luma_to_input (pre, frame, input);
+    return TRUE;
+  }
   if (pre->converter == NULL)
     return FALSE;
   if (pre->rebuild_per_frame) {
@@ -225,4 +355,5 @@ cnn_preprocess_clear (CnnPreprocess * pre)
   gst_clear_buffer (&pre->scaled);
   cnn_resample_clear (&pre->resample);
   pre->use_resample = FALSE;
+  pre->direct_luma = FALSE;
 }

@@ -8,7 +8,11 @@
  * frame (never writes it), scales/converts it with a GstVideoConverter into
  * a private RGB (or GRAY8 for 1-channel models) picture of the model's input
  * size, then writes float NCHW values (v/255 - mean[c]) / std[c] in the
- * model's channel order. No allocation per frame.
+ * model's channel order. For a 1-channel model fed frames of its own size
+ * in an 8-bit YUV or grey format, the luma bytes are read directly through
+ * one table (the converter's byte map, found at configure, composed with
+ * the normalisation), which gives the same floats without the converter's
+ * per-frame work. No allocation per frame.
  */
 #ifndef __CNN_PREPROCESS_H__
 #define __CNN_PREPROCESS_H__
@@ -29,6 +33,8 @@ typedef struct {
   gint channels;
   gboolean swap_rb;             /* model wants BGR */
   gfloat lut[3][256];           /* byte value → normalised float per channel */
+  gboolean direct_luma;         /* grey model, same size: read luma */
+  gfloat luma_lut[256];         /* luma byte → normalised float */
   gboolean use_resample;        /* large 4:2:0 frames: cnnresample.c */
   CnnResample resample;
 } CnnPreprocess;
