@@ -65,6 +65,27 @@
 #define KSPLIT_MIN_OC 256
 #define KSPLIT_PARTS 4
 
+/* A 1x1 convolution reading a depthwise convolution's output (MobileNet's
+ * projections: many input channels, few output channels, a small image)
+ * sums its k rows in DW_KSPLIT_PARTS halves, when it has at most
+ * DW_KSPLIT_MAX_POS positions and at least DW_KSPLIT_MIN_K rows, twice
+ * its output channels or more. The depthwise layer is cut by channels, so
+ * at two threads each core wrote half of the channels; cut by positions,
+ * the 1x1 layer made each core read the other half from the other core
+ * (or from L3), at about a third of the speed of its own L2: on the Intel
+ * Xeon VM, MobileNetV2's 1x1 work took 1.22x its one-thread time in
+ * thread time at two threads, the projections 1.45-1.79x. With halves of
+ * k each core sums the channels it wrote, and only the two partial
+ * outputs (oc x positions) cross. MobileNetV2 0.957-0.959x the time at
+ * two threads, 1.024-1.031x at one (the partial sums and their pass);
+ * the 28x28 projections as well: 0.941x / 1.046x; four parts: 0.986x.
+ * SqueezeNet and ResNet-50, whose 1x1 layers read other layers, did not
+ * gain (1.001x, 1.011x at two threads), hence the condition on the
+ * producer. Same parts at every pool size, so the same bits. */
+#define DW_KSPLIT_PARTS 2
+#define DW_KSPLIT_MAX_POS 200
+#define DW_KSPLIT_MIN_K 128
+
 /* Winograd is worth it with at least this many 2x2 tiles per image and
  * at least WINO_MIN_CHANNELS input and output channels. With the filters
  * transformed at load (cnn_conv_fast_pack), 14x14 and 13x13 outputs (49
@@ -114,6 +135,15 @@ static int64_t
 k_rows (const CnnConvGeom *g)
 {
   return g->c / g->group * cnn_conv_geom_k_size (g);
+}
+
+/* Whether a 1x1 convolution's micro-kernels read X itself as B (rows of
+ * `positions` floats at a stride they take in place). */
+static bool
+b_in_place (const CnnConvFast *f, const CnnConvGeom *g)
+{
+  int64_t positions = cnn_conv_geom_out_size (g);
+  return f->one && cnn_pgemm_lda (positions) == positions;
 }
 
 /* Positions per tile for a sum over k rows: multiples of nr whose B block
@@ -180,7 +210,7 @@ plan_pgemm (CnnConvFast *f, const CnnConvGeom *g)
   f->tile = tile < positions ? tile : positions;
   /* a 1x1 convolution reads B in place (cnn_pgemm_rows_b): nothing to
    * share */
-  bool in_place = f->one && cnn_pgemm_lda (positions) == positions;
+  bool in_place = b_in_place (f, g);
   f->shared_b = f->tile == positions && f->mblock < ocg && !in_place;
   /* the channel blocks of a multi-thread pool */
   f->mblock_par = f->mblock;
@@ -259,6 +289,21 @@ cnn_conv_fast_init (CnnConvFast *f, const CnnConvGeom *g, bool one,
   return true;
 }
 
+bool
+cnn_conv_fast_split_k_after_depthwise (CnnConvFast *f, const CnnConvGeom *g)
+{
+  int64_t rows = k_rows (g), positions = cnn_conv_geom_out_size (g);
+  if (!f->one || f->winograd || f->direct || f->ksplit || g->group != 1
+      || !b_in_place (f, g) || positions > DW_KSPLIT_MAX_POS
+      || rows < DW_KSPLIT_MIN_K || rows < 2 * g->oc)
+    return false;
+  f->ksplit = DW_KSPLIT_PARTS;
+  f->tile = positions;
+  f->tiles = 1;
+  f->shared_b = f->shared_b_par = false;
+  return true;
+}
+
 static size_t
 abuf_bytes (const CnnConvFast *f)
 {
@@ -292,6 +337,14 @@ ksplit_partial_bytes (const CnnConvFast *f, const CnnConvGeom *g)
 {
   return (size_t) round_up ((int64_t) f->ksplit * g->oc
       * cnn_conv_geom_out_size (g) * 4, 64);
+}
+
+/* Each thread's B buffer for a part of a split sum (none when the
+ * micro-kernels read X in place). */
+static size_t
+ksplit_bbuf_bytes (const CnnConvFast *f, const CnnConvGeom *g)
+{
+  return b_in_place (f, g) ? 0 : bbuf_bytes (f, ksplit_rows (f, g));
 }
 
 size_t
@@ -357,7 +410,7 @@ cnn_conv_fast_scratch (const CnnConvFast *f, const CnnConvGeom *g,
   if (f->winograd)
     return u_bytes + vm_bytes + (bbuf_bytes (f, g->c) + abuf_bytes (f)) * n;
   if (f->ksplit)
-    return ksplit_partial_bytes (f, g) + (bbuf_bytes (f, ksplit_rows (f, g))
+    return ksplit_partial_bytes (f, g) + (ksplit_bbuf_bytes (f, g)
         + abuf_bytes (f)) * n;
   if (threads > 1 ? f->shared_b_par : f->shared_b)
     return shared_b_bytes (f, g) + abuf_bytes (f) * n;
@@ -519,7 +572,8 @@ ksplit_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   int64_t ldw = j->f->packed ? j->f->ldw : rows;
   float *bbuf = (float *) (j->scratch + ksplit_partial_bytes (j->f, g)
       + j->stride * (size_t) thread);
-  float *abuf = (float *) ((char *) bbuf + bbuf_bytes (j->f, part));
+  float *abuf = (float *) ((char *) bbuf + ksplit_bbuf_bytes (j->f, g));
+  bool in_place = b_in_place (j->f, g);
   PackCtx pc;
   group_view (j, j->img_group, &pc, &plane0);
   for (int64_t p = begin; p < end; p++) {
@@ -530,9 +584,12 @@ ksplit_chunk (void *ctx, int64_t begin, int64_t end, int thread)
       memset (partial, 0, sizeof (float) * (size_t) (g->oc * positions));
       continue;
     }
-    cnn_pgemm_block (&j->f->pg, g->oc, klen, w + pc.k_off, ldw, pack_b,
-        &pc, 0, positions, partial, positions, NULL, NULL, 0, NULL, bbuf,
-        abuf);
+    /* a 1x1 part reads its rows of X in place */
+    CnnPgemmRows x_rows = { pc.x + pc.k_off * positions, positions };
+    cnn_pgemm_block (&j->f->pg, g->oc, klen, w + pc.k_off, ldw,
+        in_place ? cnn_pgemm_rows_b : pack_b,
+        in_place ? (void *) &x_rows : (void *) &pc, 0, positions, partial,
+        positions, NULL, NULL, 0, NULL, bbuf, abuf);
   }
 }
 
@@ -565,7 +622,7 @@ static void
 ksplit_run (Job *j, CnnThreadPool *pool)
 {
   const CnnConvGeom *g = j->g;
-  j->stride = bbuf_bytes (j->f, ksplit_rows (j->f, g)) + abuf_bytes (j->f);
+  j->stride = ksplit_bbuf_bytes (j->f, g) + abuf_bytes (j->f);
   for (j->img_group = 0; j->img_group < g->n; j->img_group++) {
     cnn_parallel_for (pool, j->f->ksplit, 1, ksplit_chunk, j);
     cnn_parallel_for (pool, g->oc, 8, ksplit_sum_chunk, j);

@@ -76,6 +76,13 @@ int64_t cnn_conv_fast_tile_start (const CnnConvFast *f, int64_t t,
 bool cnn_conv_fast_init (CnnConvFast *f, const CnnConvGeom *g, bool one,
     CnnCpuLevel level);
 
+/* For a 1x1 convolution planned by cnn_conv_fast_init whose input is the
+ * output of a depthwise convolution (the caller knows the graph): cuts the
+ * sum over k into halves, one per half of the channels, where the shape
+ * gains from it (see conv_fast.c). Returns whether it did. */
+bool cnn_conv_fast_split_k_after_depthwise (CnnConvFast *f,
+    const CnnConvGeom *g);
+
 /* Floats of the weights in the layout the run reads best, or 0 when W as
  * it is serves as well: Winograd's transformed filters U (made at every
  * run otherwise), or W with its rows one cache line apart when its row

@@ -349,6 +349,17 @@ set_output (CnnGraph *gr, CnnNode *node, const CnnConvGeom *g,
   return CNN_OK;
 }
 
+/* Whether value x is the output of a prepared depthwise Conv. */
+static bool
+reads_depthwise (const CnnGraph *gr, const CnnValue *x)
+{
+  if (x->producer < 0 || x->producer >= gr->n_nodes)
+    return false;
+  const CnnNode *src = &gr->nodes[x->producer];
+  const ConvParams *sp = src->params;
+  return src->op == cnn_ops_conv && sp && sp->algo == CONV_DEPTHWISE;
+}
+
 static CnnStatus
 conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
 {
@@ -393,8 +404,11 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   } else if (p->algo == CONV_DEPTHWISE)
     p->dw_fn = cnn_depthwise_select (g, cnn_cpu_level ());
   else if (cnn_conv_fast_init (&p->fast, g, p->algo == CONV_1X1,
-          cnn_cpu_level ()))
+          cnn_cpu_level ())) {
+    if (p->algo == CONV_1X1 && reads_depthwise (gr, x))
+      cnn_conv_fast_split_k_after_depthwise (&p->fast, g);
     p->algo = CONV_FAST;
+  }
   if (in_domain (node, CNN_CONV_POOL_DOMAIN)
       && (st = plan_pool (node, p, &sp, d)) != CNN_OK) {
     free (p);

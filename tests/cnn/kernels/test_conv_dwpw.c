@@ -16,10 +16,18 @@
  *    four bands, and for a 1x1 Conv that is not stride 1.
  * 3. At the portable level (CNN_CPU=generic: no micro-kernels) nothing is
  *    fusable and a fused node is refused with a message.
+ * 4. A 1x1 Conv with bias and residual reading a depthwise Conv's output,
+ *    as two nodes (MobileNet's projections, too small an image to fuse):
+ *    on the shapes cnn_conv_fast_split_k_after_depthwise takes, the plan
+ *    sums k in halves, so its output differs in the last bits from the
+ *    same Conv reading a graph input; both within 1e-4 relative + 1e-5 *
+ *    channels absolute of cnn_conv_ref + bias + R, 1, 2 and 3 threads
+ *    bitwise identical. The planner's shape limits, directly.
  * meson runs this at every CPU level through CNN_CPU.
  */
 #include "op_harness.h"
 #include "kernels/conv_geom.h"
+#include "kernels/conv_fast.h"
 #include "kernels/cpu.h"
 
 #include <stdio.h>
@@ -199,6 +207,118 @@ test_fusable (void)
   CHECK_MSG (!pair_fusable (32, 16, 112, 1, 2), "1x1 of stride 2 fused");
 }
 
+/* Runs the 1x1 Conv (inputs M, W, B, R; residual domain) c -> oc on
+ * hw x hw into y at `threads`; its input M is the output of a depthwise
+ * 3x3 Conv when after_dw (x is then given as M itself), else a graph
+ * input. Returns the run's status. */
+static CnnStatus
+run_projection (int64_t c, int64_t oc, int64_t hw, bool after_dw,
+    int threads, float *x, const float *wp, const float *bp, float *r,
+    float *y)
+{
+  int64_t xd[4] = { 1, c, hw, hw }, wdd[4] = { c, 1, 3, 3 };
+  int64_t wpd[4] = { oc, c, 1, 1 }, od[1] = { oc }, yd[4] = { 1, oc, hw, hw };
+  CnnGraph gr;
+  CnnDiag d;
+  cnn_graph_init (&gr);
+  int mid = h_value (&gr, "M", after_dw ? CNN_VALUE_ACT : CNN_VALUE_INPUT,
+      after_dw ? 0 : 4, xd, NULL);
+  CnnStatus st = CNN_OK;
+  if (after_dw) {
+    int in_d[2] = { h_value (&gr, "X", CNN_VALUE_INPUT, 4, xd, NULL),
+      h_value (&gr, "Wd", CNN_VALUE_INPUT, 4, wdd, NULL) };
+    int di = h_node (&gr, cnn_ops_conv, "Conv", 2, in_d, 1, &mid);
+    int64_t pads[4] = { 1, 1, 1, 1 };
+    h_attr_int (&gr.nodes[di], "group", c);
+    h_attr_ints (&gr.nodes[di], "pads", 4, pads);
+    st = h_prepare (&gr, di, &d);
+  }
+  int in_p[4] = { mid, h_value (&gr, "W", CNN_VALUE_CONST, 4, wpd, wp),
+    h_value (&gr, "B", CNN_VALUE_CONST, 1, od, bp),
+    h_value (&gr, "R", CNN_VALUE_INPUT, 4, yd, NULL) };
+  int yv = h_value (&gr, "Y", CNN_VALUE_ACT, 0, NULL, NULL);
+  int pi = h_node (&gr, cnn_ops_conv, "Conv", 4, in_p, 1, &yv);
+  free (gr.nodes[pi].domain);
+  gr.nodes[pi].domain = strdup (CNN_CONV_FUSED_DOMAIN);
+  if (st == CNN_OK)
+    st = h_prepare (&gr, pi, &d);
+  float *inputs[4] = { x, NULL, NULL, r };
+  if (st == CNN_OK)
+    st = h_run (&gr, pi, threads, inputs, &y, &d);
+  CHECK_MSG (st == CNN_OK, "projection %lld->%lld %lldx%lld: %s",
+      (long long) c, (long long) oc, (long long) hw, (long long) hw,
+      d.message);
+  cnn_graph_clear (&gr);
+  return st;
+}
+
+static void
+projection_case (int64_t c, int64_t oc, int64_t hw, uint32_t seed)
+{
+  size_t nx = (size_t) (c * hw * hw), ny = (size_t) (oc * hw * hw);
+  float *x = h_rand_array (nx, seed), *r = h_rand_array (ny, seed + 1);
+  float *wp = h_rand_array ((size_t) (oc * c), seed + 2);
+  float *bp = h_rand_array ((size_t) oc, seed + 3);
+  float *ref = malloc (ny * 4), *alone = malloc (ny * 4);
+  float *y[3] = { malloc (ny * 4), malloc (ny * 4), malloc (ny * 4) };
+  CnnConvGeom gp = { .n = 1, .c = c, .oc = oc, .group = 1,
+    .in = { 1, hw, hw }, .out = { 1, hw, hw }, .k = { 1, 1, 1 },
+    .stride = { 1, 1, 1 }, .dil = { 1, 1, 1 } };
+  cnn_conv_ref (&gp, x, wp, bp, ref);
+  for (size_t i = 0; i < ny; i++)
+    ref[i] += r[i];
+  bool ok = run_projection (c, oc, hw, false, 1, x, wp, bp, r, alone)
+      == CNN_OK;
+  for (int k = 0; ok && k < 3; k++)
+    ok = run_projection (c, oc, hw, true, k + 1, x, wp, bp, r, y[k])
+        == CNN_OK;
+  if (ok) {
+    CHECK_CLOSE (alone, ref, ny, 1e-4, 1e-5 * (double) c);
+    CHECK_CLOSE (y[0], ref, ny, 1e-4, 1e-5 * (double) c);
+    CHECK_MSG (memcmp (y[0], y[1], ny * 4) == 0
+        && memcmp (y[0], y[2], ny * 4) == 0, "projection %lld->%lld: 1, 2 "
+        "and 3 threads differ", (long long) c, (long long) oc);
+    if (cnn_cpu_level () >= CNN_CPU_AVX2)
+      CHECK_MSG (memcmp (y[0], alone, ny * 4) != 0, "projection %lld->%lld "
+          "%lldx%lld: the same bits after a depthwise Conv (no split sum?)",
+          (long long) c, (long long) oc, (long long) hw, (long long) hw);
+  }
+  free (x);
+  free (r);
+  free (wp);
+  free (bp);
+  free (ref);
+  free (alone);
+  for (int k = 0; k < 3; k++)
+    free (y[k]);
+}
+
+/* cnn_conv_fast_split_k_after_depthwise's limits. */
+static bool
+splits (int64_t c, int64_t oc, int64_t hw)
+{
+  CnnConvGeom g = { .n = 1, .c = c, .oc = oc, .group = 1,
+    .in = { 1, hw, hw }, .out = { 1, hw, hw }, .k = { 1, 1, 1 },
+    .stride = { 1, 1, 1 }, .dil = { 1, 1, 1 } };
+  CnnConvFast f;
+  return cnn_conv_fast_init (&f, &g, true, cnn_cpu_level ())
+      && cnn_conv_fast_split_k_after_depthwise (&f, &g) && f.ksplit == 2;
+}
+
+static void
+test_projections (void)
+{
+  projection_case (384, 64, 14, 500);
+  projection_case (576, 160, 7, 510);
+  projection_case (130, 24, 13, 520);   /* k halves of 65 rows */
+  if (cnn_cpu_level () < CNN_CPU_AVX2)
+    return;
+  CHECK (splits (384, 64, 14) && splits (960, 320, 7));
+  CHECK_MSG (!splits (384, 64, 28), "28x28 split");
+  CHECK_MSG (!splits (64, 384, 14), "an expansion split");
+  CHECK_MSG (!splits (96, 64, 14), "k = 96 split");
+}
+
 int
 main (void)
 {
@@ -215,5 +335,6 @@ main (void)
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run_case (&cases[i], 300 + 7 * (uint32_t) i);
   test_fusable ();
+  test_projections ();
   return check_summary ("conv_dwpw");
 }
