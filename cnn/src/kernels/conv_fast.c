@@ -593,6 +593,37 @@ ksplit_chunk (void *ctx, int64_t begin, int64_t end, int thread)
   }
 }
 
+/* y[i] = part 0 + part 1 + ... in part order, + r[i] (r NULL: none), 8
+ * floats at a time (parts `stride` floats apart): the same sums as one at
+ * a time; the scalar loop with the parts inside did not vectorise (a
+ * 192->64 1x1 layer on 14x14 took 15 us more split than whole at one
+ * thread). */
+static void
+sum_parts (float *y, const float *part0, int64_t stride, int64_t parts,
+    const float *r, int64_t n)
+{
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    cnn_v8f v, w;
+    memcpy (&v, part0 + i, sizeof v);
+    for (int64_t p = 1; p < parts; p++) {
+      memcpy (&w, part0 + p * stride + i, sizeof w);
+      v += w;
+    }
+    if (r) {
+      memcpy (&w, r + i, sizeof w);
+      v += w;
+    }
+    memcpy (y + i, &v, sizeof v);
+  }
+  for (; i < n; i++) {
+    float v = part0[i];
+    for (int64_t p = 1; p < parts; p++)
+      v += part0[p * stride + i];
+    y[i] = r ? v + r[i] : v;
+  }
+}
+
 /* Output channels [begin, end) of image j->img_group: the parts' sum in
  * part order, + residual, + bias, activation. */
 static void
@@ -607,12 +638,8 @@ ksplit_sum_chunk (void *ctx, int64_t begin, int64_t end, int thread)
     int64_t off = (j->img_group * g->oc + o) * positions;
     float *y = j->io.y + off;
     const float *r = j->io.res ? j->io.res + off : NULL;
-    for (int64_t i = 0; i < positions; i++) {
-      float v = parts[o * positions + i];
-      for (int64_t p = 1; p < j->f->ksplit; p++)
-        v += parts[(p * g->oc + o) * positions + i];
-      y[i] = r ? v + r[i] : v;
-    }
+    sum_parts (y, parts + o * positions, g->oc * positions, j->f->ksplit, r,
+        positions);
     cnn_bias_act (y, positions, j->io.bias ? j->io.bias[o] : 0.0f,
         j->io.act);
   }
