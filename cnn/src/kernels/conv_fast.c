@@ -105,6 +105,16 @@
  * between threads). */
 #define WINO_BLOCK_BYTES ((int64_t) 512 << 10)
 #define WINO_MIN_BLOCKS 4
+/* ... and the last few tiles of an image join the full blocks when that
+ * makes each at most 1/WINO_SPREAD_MAX larger and the GEMMs' extra
+ * columns go to the dot kernel (one more column instead of a block of 4
+ * tiles: at two threads the thread that took that block ran its tiles
+ * 1.15x slower, ResNet-50's 3x3 128->128 on 28x28 in 5 blocks; ResNet-50
+ * 0.962x the time, ResNet-18 0.949x). Not where the extra columns would
+ * take a masked micro-kernel panel: SqueezeNet's 3x3 16->64 on 55x55 in
+ * 8 blocks of 98 ran 1.021x the net's time at one thread. Same bits: a
+ * tile's sums do not depend on the blocks. */
+#define WINO_SPREAD_MAX 8
 
 /* A small whole image (at most this many channels x tiles of input) run
  * by a pool of several threads is split by output channels only: each
@@ -252,6 +262,17 @@ plan_winograd (CnnConvFast *f, const CnnConvGeom *g)
   int64_t block = WINO_BLOCK_BYTES / (CNN_WINO_E * 4 * (g->c + g->oc))
       / nr * nr;
   block = block < nr ? nr : block;
+  /* a remainder of a few tiles is spread over the full blocks instead of
+   * making a block of its own (196 tiles: 4 blocks of 49, not 4 of 48
+   * and one of 4) */
+  int64_t full = tiles / block;
+  if (full >= WINO_MIN_BLOCKS && tiles % block != 0) {
+    int64_t spread = (tiles + full - 1) / full, extra = spread % nr;
+    if (spread <= block + block / WINO_SPREAD_MAX && (extra == 0
+            || (extra <= CNN_PGEMM_DOT_MAX
+                && cnn_pgemm_dot_pays (extra, cnn_pgemm_kc (g->c)))))
+      block = spread;
+  }
   f->winograd = true;
   f->mblock = g->oc;
   f->wino_u = CNN_WINO_E * cnn_winograd_plane (g->oc * g->c);

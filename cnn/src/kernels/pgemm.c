@@ -123,8 +123,8 @@ prefetch_rows (const float *a, int64_t n, int64_t kc, int64_t lda)
  * horizontal sum per output. SqueezeNet's 3x3 32->128 on 27x27
  * (Winograd: 16 GEMMs with k = 32 over blocks of 48 tiles, the last of 4)
  * spent 7.6 % of its time in the dot kernel for 2 % of its tiles. */
-static bool
-dot_pays (int64_t nt, int64_t kc)
+bool
+cnn_pgemm_dot_pays (int64_t nt, int64_t kc)
 {
   return nt * (kc + 192) < 16 * kc;
 }
@@ -142,7 +142,7 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
     return;
   /* columns [0, full) in micro-kernel panels, [full, len) by dot kernel */
   int64_t tail = len % nr, full = len;
-  if (tail > 0 && tail <= CNN_PGEMM_DOT_MAX && dot_pays (tail, kc_max))
+  if (tail > 0 && tail <= CNN_PGEMM_DOT_MAX && cnn_pgemm_dot_pays (tail, kc_max))
     full = len - tail;
   else
     tail = 0;

@@ -120,6 +120,11 @@ int64_t cnn_pgemm_a_floats (const CnnPgemm *pg);
 /* Rows per k block for a sum over k (the driver's blocking). */
 int64_t cnn_pgemm_kc (int64_t k);
 
+/* Whether a tail of nt (<= CNN_PGEMM_DOT_MAX) columns is cheaper in the
+ * dot kernel than in a masked micro-kernel panel, for k blocks of kc
+ * rows: cnn_pgemm_block's choice. */
+bool cnn_pgemm_dot_pays (int64_t nt, int64_t kc);
+
 /* Floats of a whole pre-packed B (all k blocks, len columns): block k0 of
  * it starts at k0 * (len rounded up to nr), laid out as above. */
 int64_t cnn_pgemm_b_all_floats (const CnnPgemm *pg, int64_t k, int64_t len);

@@ -135,6 +135,11 @@ static const ConvCase cases[] = {
   { "3x3 240->256 6x6 no bias (k split in parts)", 2, 1, 240, 256, 1,
     { 6, 6 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
     CNN_ACT_NONE, false, false, false },
+  /* Winograd in L2 blocks: 580 tiles in 4 blocks of 145 (the remainder
+   * spread over the full blocks) */
+  { "3x3 32->24 58x40 (Winograd blocks of 145 tiles)", 2, 1, 32, 24, 1,
+    { 58, 40 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
+    CNN_ACT_RELU, false, true, false },
   /* a small image: at 2 threads split by output channels, V per thread */
   { "3x3 32->20 14x12 batch 2 (Winograd split by channels)", 2, 2, 32, 20,
     1, { 14, 12 }, { 3, 3 }, { 1, 1 }, { 1, 1 }, { 1, 1, 1, 1 }, NULL,
@@ -447,6 +452,38 @@ test_ksplit_plan (void)
   CHECK (cnn_conv_fast_init (&f, &g, false, cnn_cpu_level ()) && !f.ksplit);
 }
 
+/* Winograd's L2 blocks: a remainder of a few tiles joins the full blocks
+ * when their GEMMs take the extra columns in the dot kernel, else it keeps
+ * a block of its own. */
+static int64_t
+wino_block_of (int64_t c, int64_t oc, int64_t hw)
+{
+  CnnConvFast f;
+  CnnConvGeom g = { .n = 1, .c = c, .oc = oc, .group = 1,
+    .in = { 1, hw, hw }, .out = { 1, hw, hw }, .k = { 1, 3, 3 },
+    .stride = { 1, 1, 1 }, .dil = { 1, 1, 1 }, .pad = { 0, 1, 1 } };
+  return cnn_conv_fast_init (&f, &g, false, cnn_cpu_level ())
+      && f.winograd ? f.wino_block : -1;
+}
+
+static void
+test_wino_blocks_plan (void)
+{
+  if (cnn_cpu_level () < CNN_CPU_AVX2)
+    return;
+  bool z = cnn_cpu_level () >= CNN_CPU_AVX512;  /* 48 columns, else 16 */
+  /* ResNet's 3x3 128->128 on 28x28, 196 tiles: 4 blocks of 49 (AVX2: 6 of
+   * 33), not 4 of 48 and one of 4 (6 of 32 and one of 4) */
+  CHECK_MSG (wino_block_of (128, 128, 28) == (z ? 49 : 33), "got %lld",
+      (long long) wino_block_of (128, 128, 28));
+  /* its 64->64 on 56x56, 784 tiles: 16 blocks of 49 (12 of 66) */
+  CHECK (wino_block_of (64, 64, 56) == (z ? 49 : 66));
+  /* SqueezeNet's 16->64 on 55x55: 98 would leave 2 columns to a masked
+   * panel at k = 16: 96 and a block of 16 */
+  CHECK_MSG (wino_block_of (16, 64, 55) == 96, "got %lld",
+      (long long) wino_block_of (16, 64, 55));
+}
+
 /* Prepares a Conv with X dims xd and W dims wd (rank 4) and attributes
  * from setup; checks the status and that the message contains expect. */
 static void
@@ -493,6 +530,7 @@ main (void)
     run_case (&cases[i], 100 + (uint32_t) i);
   test_residual ();
   test_ksplit_plan ();
+  test_wino_blocks_plan ();
   /* Winograd's U and the three padded-row cases pack at AVX2 and up;
    * the portable level keeps W as it is. */
   if (cnn_cpu_level () >= CNN_CPU_AVX2)
