@@ -28,7 +28,7 @@
  * path is taken only when every pixel with the same luma byte came out the
  * same (a converter that mixes in chroma, e.g. between colour matrices,
  * keeps the converter path). The floats are then those of the converter
- * path, bit for bit (test_resample checks both paths).
+ * path, bit for bit (test_luma checks both paths).
  */
 #include "cnnpreprocess.h"
 
@@ -123,8 +123,9 @@ converter_options (const GstVideoInfo * in, const CnnEngine * e,
 }
 
 /* Whether frames of `in` can skip the converter for a grey model: same
- * size, 8-bit luma as component 0 of a YUV or grey format, not tiled, a
- * frame large enough to hold every byte value once, not a tiny source. */
+ * size, 8-bit luma as component 0 of a YUV or grey format, not tiled, not
+ * one field per buffer, a frame large enough to hold every byte value
+ * once (tiny sources are left out by the caller: rebuild_per_frame). */
 static gboolean
 luma_direct_applies (const GstVideoInfo * in, const CnnEngine * e)
 {
@@ -139,10 +140,12 @@ luma_direct_applies (const GstVideoInfo * in, const CnnEngine * e)
       && GST_VIDEO_FORMAT_INFO_W_SUB (f, 0) == 0
       && GST_VIDEO_FORMAT_INFO_H_SUB (f, 0) == 0
       && GST_VIDEO_FORMAT_INFO_PSTRIDE (f, 0) >= 1
-      && (gint64) w * h >= 256 && h >= TINY_HEIGHT;
+      && GST_VIDEO_INFO_INTERLACE_MODE (in) !=
+      GST_VIDEO_INTERLACE_MODE_ALTERNATE && (gint64) w * h >= 256;
 }
 
-/* Luma byte at (x, y) of probe pixel number i: every value appears. */
+/* Luma byte of probe pixel (x, y) of a w-wide frame: every value appears
+ * in 256 pixels. */
 static guint8
 probe_luma (gint x, gint y, gint w)
 {
@@ -254,15 +257,14 @@ cnn_preprocess_configure (CnnPreprocess * pre, const GstVideoInfo * in_info,
   if (pre->scaled == NULL)
     return FALSE;
   pre->direct_luma = !pre->rebuild_per_frame
-      && GST_VIDEO_INFO_INTERLACE_MODE (in_info) !=
-      GST_VIDEO_INTERLACE_MODE_ALTERNATE
-      && luma_direct_applies (&in, engine) && probe_luma_map (pre);
+      && luma_direct_applies (in_info, engine) && probe_luma_map (pre);
   return TRUE;
 }
 
-/* Grey model, same size: luma bytes → floats through luma_lut. */
+/* Component 0 of frame (bytes ps apart in a row) → one float plane
+ * through lut. */
 static void
-luma_to_input (const CnnPreprocess * pre, const GstVideoFrame * frame,
+component_to_plane (const GstVideoFrame * frame, const gfloat lut[256],
     float *input)
 {
   const gint w = GST_VIDEO_FRAME_WIDTH (frame);
@@ -275,7 +277,7 @@ luma_to_input (const CnnPreprocess * pre, const GstVideoFrame * frame,
     const guint8 *row = base + (gsize) y * stride;
     float *o = input + (gsize) y * w;
     for (gint x = 0; x < w; x++)
-      o[x] = pre->luma_lut[row[(gsize) x * ps]];
+      o[x] = lut[row[(gsize) x * ps]];
   }
 }
 
@@ -291,12 +293,7 @@ to_planar (const CnnPreprocess * pre, const GstVideoFrame * scaled,
   const gsize plane = (gsize) w * h;
 
   if (pre->channels == 1) {
-    for (gint y = 0; y < h; y++) {
-      const guint8 *row = base + (gsize) y * stride;
-      float *o = input + (gsize) y * w;
-      for (gint x = 0; x < w; x++)
-        o[x] = pre->lut[0][row[x]];
-    }
+    component_to_plane (scaled, pre->lut[0], input);
     return;
   }
   /* plane p of the model gets RGB component src[p] (swapped for BGR) */
@@ -322,7 +319,7 @@ cnn_preprocess_run (CnnPreprocess * pre, GstVideoFrame * frame, float *input)
     return TRUE;
   }
   if (pre->direct_luma) {
-    luma_to_input (pre, frame, input);
+    component_to_plane (frame, pre->luma_lut, input);
     return TRUE;
   }
   if (pre->converter == NULL)

@@ -12,8 +12,9 @@
  * BT.709 among them, whose byte map is not the identity); configure must
  * take it for the formats cameras and videotestsrc give (I420, NV12, YUY2,
  * GRAY8) in BT.601, and must not take it for a colour model, a frame of
- * another size, one too small to hold all 256 luma values, or a tiny
- * source (fewer than 8 lines, which rebuilds the converter per frame).
+ * another size, one too small to hold all 256 luma values, a tiny source
+ * (fewer than 8 lines, which rebuilds the converter per frame) or one
+ * field per buffer.
  */
 #include "check.h"
 #include "cnnpreprocess.h"
@@ -118,6 +119,23 @@ direct_for (gint channels, gint mw, gint mh, gint w, gint h)
   return direct;
 }
 
+/* One field per buffer (interlace-mode=alternate): the converter path. */
+static gboolean
+alternate_fields_direct (void)
+{
+  CnnEngine e;
+  CnnPreprocess pre = { 0 };
+  GstVideoInfo info;
+
+  grey_engine (&e, SIDE);
+  gst_video_info_set_interlaced_format (&info, GST_VIDEO_FORMAT_I420,
+      GST_VIDEO_INTERLACE_MODE_ALTERNATE, SIDE, SIDE);
+  CHECK (cnn_preprocess_configure (&pre, &info, &e));
+  gboolean direct = pre.direct_luma;
+  cnn_preprocess_clear (&pre);
+  return direct;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -154,6 +172,7 @@ main (int argc, char **argv)
   CHECK (!direct_for (1, 12, 12, 12, 12));      /* 144 pixels < 256 */
   CHECK (direct_for (1, 32, 8, 32, 8));
   CHECK (!direct_for (1, 64, 4, 64, 4));        /* tiny source */
+  CHECK (!alternate_fields_direct ());
   g_rand_free (rng);
   return check_summary ("test_luma");
 }

@@ -76,9 +76,10 @@
  * Xeon VM, MobileNetV2's 1x1 work took 1.22x its one-thread time in
  * thread time at two threads, the projections 1.45-1.79x. With halves of
  * k each core sums the channels it wrote, and only the two partial
- * outputs (oc x positions) cross. MobileNetV2 0.957-0.959x the time at
- * two threads, 1.024-1.031x at one (the partial sums and their pass);
- * the 28x28 projections as well: 0.941x / 1.046x; four parts: 0.986x.
+ * outputs (oc x positions) cross. MobileNetV2 0.939x the time at two
+ * threads, 1.013x at one (the partial sums and their pass, sum_parts);
+ * the 28x28 projections as well had cost more at one thread (1.046x
+ * against 1.034x, before sum_parts); four parts: 0.986x.
  * SqueezeNet and ResNet-50, whose 1x1 layers read other layers, did not
  * gain (1.001x, 1.011x at two threads), hence the condition on the
  * producer. Same parts at every pool size, so the same bits. */

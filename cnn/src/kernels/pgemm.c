@@ -142,7 +142,8 @@ cnn_pgemm_block (const CnnPgemm *pg, int64_t m, int64_t k,
     return;
   /* columns [0, full) in micro-kernel panels, [full, len) by dot kernel */
   int64_t tail = len % nr, full = len;
-  if (tail > 0 && tail <= CNN_PGEMM_DOT_MAX && cnn_pgemm_dot_pays (tail, kc_max))
+  if (tail > 0 && tail <= CNN_PGEMM_DOT_MAX
+      && cnn_pgemm_dot_pays (tail, kc_max))
     full = len - tail;
   else
     tail = 0;
