@@ -315,6 +315,12 @@ cnn_engine_free (CnnEngine * engine)
   g_free (engine);
 }
 
+void
+cnn_engine_wake (CnnEngine * engine)
+{
+  cnn_session_wake (engine->session);
+}
+
 gboolean
 cnn_engine_run (CnnEngine * engine, GError ** error)
 {

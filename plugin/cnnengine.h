@@ -74,6 +74,9 @@ typedef struct {
 
 CnnEngine *cnn_engine_new (const CnnEngineConfig * config, GError ** error);
 void cnn_engine_free (CnnEngine * engine);
+/* Call before writing a frame into engine->input: the session's idle
+ * worker threads wake while the frame is converted (cnn_session_wake). */
+void cnn_engine_wake (CnnEngine * engine);
 gboolean cnn_engine_run (CnnEngine * engine, GError ** error);
 
 /* Parses "0.485,0.456,0.406" (1 or 3 numbers); FALSE on anything else. */

@@ -375,6 +375,7 @@ classify_now (GstCnnClassify * self, GstVideoFrame * frame,
   GError *error = NULL;
   guint64 cost;
 
+  cnn_engine_wake (self->engine);
   if (!cnn_preprocess_run (&self->pre, frame, self->engine->input)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
         ("could not convert the frame for the model"));
@@ -406,6 +407,7 @@ classify_async (GstCnnClassify * self, GstVideoFrame * frame,
 
   if (cnn_worker_try_begin (self->worker)) {
     gint64 t0 = g_get_monotonic_time ();
+    cnn_engine_wake (self->engine);
     if (!cnn_preprocess_run (&self->pre, frame, self->engine->input)) {
       GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
           ("could not convert the frame for the model"));

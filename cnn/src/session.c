@@ -154,8 +154,16 @@ cnn_session_set_input (CnnSession *session, size_t index, const float *data,
         "takes %zu bytes, got %zu", index, v->name, want, bytes);
     return CNN_ERR_ARGUMENT;
   }
+  cnn_threadpool_wake (session->pool);
   memcpy (dst, data, bytes);
   return CNN_OK;
+}
+
+void
+cnn_session_wake (CnnSession *session)
+{
+  if (session)
+    cnn_threadpool_wake (session->pool);
 }
 
 CnnStatus

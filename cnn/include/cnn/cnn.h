@@ -174,9 +174,17 @@ CNN_API void cnn_session_free (CnnSession *session);
 CNN_API float *cnn_session_input_data (CnnSession *session, size_t index);
 CNN_API const float *cnn_session_output_data (const CnnSession *session, size_t index);
 
-/* Copy helper: bytes must equal the input's size in bytes. */
+/* Copy helper: bytes must equal the input's size in bytes. Wakes the
+ * session's idle worker threads first (as cnn_session_wake). */
 CNN_API CnnStatus cnn_session_set_input (CnnSession *session, size_t index,
     const float *data, size_t bytes);
+
+/* Optional hint that a run follows soon, for callers that write the input
+ * in place (cnn_session_input_data): idle worker threads start waking now,
+ * while the input is written, and poll for the run for a few ms before
+ * they sleep again, so the run's first layer does not wait for them.
+ * No effect with one thread or a NULL session. */
+CNN_API void cnn_session_wake (CnnSession *session);
 
 /* One inference. Allocates nothing. */
 CNN_API CnnStatus cnn_session_run (CnnSession *session);

@@ -25,6 +25,12 @@ CnnThreadPool *cnn_threadpool_new (int n_threads);
 void cnn_threadpool_free (CnnThreadPool *pool);
 int cnn_threadpool_size (const CnnThreadPool *pool); /* 1 for NULL */
 
+/* A job follows soon: idle workers wake now and poll for it (a few ms)
+ * instead of being woken by the job itself. No-op for NULL / 1 thread. */
+void cnn_threadpool_wake (CnnThreadPool *pool);
+/* Workers asleep right now (for tests). */
+int cnn_threadpool_sleepers (const CnnThreadPool *pool);
+
 /* Cuts [0, n) into contiguous grains of at least min_chunk items (about
  * four per thread) and runs them on the caller and the pool's threads,
  * each grain exactly once, each thread claiming the next free grains (one

@@ -6,7 +6,9 @@
  * Pool: every item of [0, n) is visited exactly once, by a thread index in
  * range, for 1..4 threads and awkward n / min_chunk, over many calls in a
  * row (reuse of one pool), and at two threads with the worker asleep when
- * each job comes. Gemm: cnn_sgemm against the triple-loop
+ * each job comes; cnn_threadpool_wake wakes a sleeping worker, keeps a
+ * polling one awake past its usual polls, and the worker sleeps again
+ * afterwards. Gemm: cnn_sgemm against the triple-loop
  * reference for every transpose combination on odd sizes, with leading
  * dimensions larger than the rows, alpha/beta != 1; tolerance 1e-5
  * relative + 1e-5 * K absolute; and the same product computed by 3 pool
@@ -104,6 +106,65 @@ test_pool_late_worker (void)
   free (hits);
 }
 
+/* Polls (1 ms apart, at most 5 s) until the pool has `want` sleepers. */
+static bool
+await_sleepers (const CnnThreadPool *pool, int want)
+{
+  struct timespec ms = { 0, 1000000 };
+  for (int i = 0; i < 5000; i++) {
+    if (cnn_threadpool_sleepers (pool) == want)
+      return true;
+    nanosleep (&ms, NULL);
+  }
+  return false;
+}
+
+static bool
+run_once_each (CnnThreadPool *pool, atomic_int *hits, int64_t n)
+{
+  for (int64_t i = 0; i < n; i++)
+    atomic_store (&hits[i], 0);
+  VisitCtx v = { hits, 2, 0 };
+  cnn_parallel_for (pool, n, 1, visit, &v);
+  bool once = atomic_load (&v.bad_thread) == 0;
+  for (int64_t i = 0; i < n; i++)
+    once &= atomic_load (&hits[i]) == 1;
+  return once;
+}
+
+static void
+test_pool_wake (void)
+{
+  atomic_int *hits = calloc (64, sizeof (atomic_int));
+  CnnThreadPool *pool = cnn_threadpool_new (2);
+  CHECK (pool != NULL);
+  CHECK (run_once_each (pool, hits, 64));
+  /* idle: the worker polls a few tens of microseconds, then sleeps */
+  CHECK_MSG (await_sleepers (pool, 1), "worker never slept");
+  cnn_threadpool_wake (pool);
+  CHECK_MSG (await_sleepers (pool, 0), "wake left the worker asleep");
+  /* it polls for the job a few ms, then sleeps again */
+  CHECK_MSG (await_sleepers (pool, 1), "woken worker never slept again");
+  cnn_threadpool_wake (pool);
+  CHECK (run_once_each (pool, hits, 64));
+  /* a wake while the worker still polls after a job: 300 us later (ten
+   * times its usual polls) it has not slept */
+  CHECK (run_once_each (pool, hits, 64));
+  cnn_threadpool_wake (pool);
+  struct timespec us300 = { 0, 300000 };
+  nanosleep (&us300, NULL);
+  CHECK_MSG (cnn_threadpool_sleepers (pool) == 0,
+      "a wake while polling did not extend the polls");
+  /* freed while the woken worker polls: returns */
+  cnn_threadpool_free (pool);
+  cnn_threadpool_wake (NULL);
+  CnnThreadPool *one = cnn_threadpool_new (1);
+  cnn_threadpool_wake (one);
+  CHECK (cnn_threadpool_sleepers (one) == 0);
+  cnn_threadpool_free (one);
+  free (hits);
+}
+
 #define N_COPIES 12
 #define N_REPEATS 32
 
@@ -194,6 +255,7 @@ main (void)
 {
   cnn_blas_init ();
   test_pool_late_worker ();
+  test_pool_wake ();
   test_pool ();
   test_gemm ();
   return check_summary ("threadpool_gemm");
