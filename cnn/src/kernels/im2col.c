@@ -12,6 +12,8 @@
  * into a zero-bordered plane, then every run of outputs is a copy with no
  * bounds to work out (ResNet-50's 3x3 512->512 on 7x7: 0.14 ms a layer
  * instead of 0.38, its stride-2 3x3 layers 0.17-0.50 instead of 0.40-0.51).
+ * That path's loops are im2col_2d_body.h, here with 4-float SSE copies,
+ * in im2col_avx512.c with 16-float ones (masked below 16).
  */
 #include "im2col.h"
 
@@ -190,20 +192,11 @@ im2col_row_panels (const CnnConvGeom *g, const float *xc, int64_t kd,
   }
 }
 
-/* The zero-bordered copy of a channel plane that im2col_panels_2d reads:
- * every tap of every output position of a 2-D window with stride 1 or 2
- * and no dilation lands inside it, so a run of outputs is a plain copy.
- * Largest plane it builds, in floats (on the stack), and the zeros after
- * it that a stride-2 copy_run may read. */
-#define PLANE_MAX 8192
-#define PLANE_SLACK 4
-
-typedef struct {
-  int64_t hp, wp;               /* bordered plane's rows and columns */
-} Bordered;
-
+/* The zero-bordered plane path (im2col_2d_body.h): 2-D windows of several
+ * taps, stride 1 or 2, no dilation, planes of at most CNN_IM2COL_PLANE_MAX
+ * floats. */
 static bool
-bordered_applies (const CnnConvGeom *g, Bordered *b)
+bordered_applies (const CnnConvGeom *g, CnnIm2colBordered *b)
 {
   if (g->in[0] != 1 || g->out[0] != 1 || g->k[0] != 1 || g->dil[1] != 1
       || g->dil[2] != 1 || (g->stride[2] != 1 && g->stride[2] != 2)
@@ -211,7 +204,7 @@ bordered_applies (const CnnConvGeom *g, Bordered *b)
     return false;
   b->hp = (g->out[1] - 1) * g->stride[1] + g->k[1];
   b->wp = (g->out[2] - 1) * g->stride[2] + g->k[2];
-  return b->hp * b->wp + PLANE_SLACK <= PLANE_MAX;
+  return b->hp * b->wp + CNN_IM2COL_PLANE_SLACK <= CNN_IM2COL_PLANE_MAX;
 }
 
 /* dst[t] = src[t * s] for t < n, s 1 or 2; with s 2 it may read one float
@@ -242,85 +235,23 @@ copy_run (float *dst, const float *src, int64_t n, int64_t s)
     dst[t] = src[t * s];
 }
 
-/* Rows [ip0, ip1) of the bordered plane: plane[ih + pad, iw + pad] =
- * xc[ih, iw] inside the input, else 0. */
-static void
-build_bordered (const CnnConvGeom *g, const Bordered *b, const float *xc,
-    int64_t ip0, int64_t ip1, float *plane)
-{
-  int64_t lo = g->pad[2] < b->wp ? g->pad[2] : b->wp;
-  int64_t n = g->in[2] < b->wp - lo ? g->in[2] : b->wp - lo;
-  memset (plane + ip0 * b->wp, 0, sizeof (float) * (size_t) ((ip1 - ip0)
-          * b->wp));
-  for (int64_t ip = ip0; ip < ip1 && n > 0; ip++) {
-    int64_t ih = ip - g->pad[1];
-    if (ih >= 0 && ih < g->in[1])
-      copy_run (plane + ip * b->wp + lo, xc + ih * g->in[2], n, 1);
-  }
-}
-
-/* cnn_im2col_panels where bordered_applies: each channel's plane is
- * bordered once per call, then each (row, output row) is one copy_run per
- * panel it falls in. */
-static void
-im2col_panels_2d (const CnnConvGeom *g, const Bordered *b, const float *x,
-    int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr, float *dst)
-{
-  float plane[PLANE_MAX];
-  int64_t in_size = cnn_conv_geom_in_size (g), ow_n = g->out[2];
-  int64_t sh = g->stride[1], sw = g->stride[2], taps = g->k[1] * g->k[2];
-  int64_t pstride = kc * nr, ow0 = p0 % ow_n, oh0 = p0 / ow_n;
-  /* the plane rows the tile's output rows oh0 .. reach */
-  int64_t ip0 = oh0 * sh, ip1 = (p0 + len - 1) / ow_n * sh + g->k[1];
-  memset (plane + b->hp * b->wp, 0, sizeof (float) * PLANE_SLACK);
-  /* row k0 as (channel, kh, kw), then counted on without dividing */
-  int64_t c = k0 / taps, kh = k0 % taps / g->k[2], kw = k0 % g->k[2];
-  for (int64_t r = 0; r < kc; r++) {
-    if (r == 0 || (kh == 0 && kw == 0))
-      build_bordered (g, b, x + c * in_size, ip0, ip1, plane);
-    const float *src0 = plane + kh * b->wp + kw;
-    float *drow = dst + r * nr;
-    if (++kw == g->k[2]) {
-      kw = 0;
-      if (++kh == g->k[1]) {
-        kh = 0;
-        c++;
-      }
-    }
-    int64_t ow = ow0, oh = oh0, j = 0, q = 0, lane = 0;
-    while (j < len) {
-      int64_t n = ow_n - ow < len - j ? ow_n - ow : len - j;
-      const float *src = src0 + oh * sh * b->wp + ow * sw;
-      j += n;
-      if (lane + n < nr) {      /* the run stays in its panel */
-        copy_run (drow + q * pstride + lane, src, n, sw);
-        lane += n;
-      } else
-        while (n > 0) {
-          int64_t piece = nr - lane < n ? nr - lane : n;
-          copy_run (drow + q * pstride + lane, src, piece, sw);
-          src += piece * sw;
-          n -= piece;
-          lane += piece;
-          if (lane == nr) {
-            lane = 0;
-            q++;
-          }
-        }
-      ow = 0;
-      oh++;
-    }
-  }
-  zero_tail (kc, len, nr, dst);
-}
+#define IM2COL_2D_FN panels_2d_sse
+#include "im2col_2d_body.h"
 
 void
-cnn_im2col_panels (const CnnConvGeom *g, const float *x, int64_t k0,
-    int64_t kc, int64_t p0, int64_t len, int nr, float *dst)
+cnn_im2col_panels_at (CnnCpuLevel level, const CnnConvGeom *g,
+    const float *x, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
+    float *dst)
 {
-  Bordered b;
+  CnnIm2colBordered b;
   if (len > 0 && bordered_applies (g, &b)) {
-    im2col_panels_2d (g, &b, x, k0, kc, p0, len, nr, dst);
+#if defined(CNN_HAVE_X86_KERNELS)
+    if (level >= CNN_CPU_AVX512 && cnn_cpu_level () >= CNN_CPU_AVX512)
+      cnn_im2col_panels_2d_avx512 (g, &b, x, k0, kc, p0, len, nr, dst);
+    else
+#endif
+      panels_2d_sse (g, &b, x, k0, kc, p0, len, nr, dst);
+    zero_tail (kc, len, nr, dst);
     return;
   }
   int64_t in_size = cnn_conv_geom_in_size (g);
@@ -332,6 +263,13 @@ cnn_im2col_panels (const CnnConvGeom *g, const float *x, int64_t k0,
         dst + (r - k0) * nr);
   }
   zero_tail (kc, len, nr, dst);
+}
+
+void
+cnn_im2col_panels (const CnnConvGeom *g, const float *x, int64_t k0,
+    int64_t kc, int64_t p0, int64_t len, int nr, float *dst)
+{
+  cnn_im2col_panels_at (cnn_cpu_level (), g, x, k0, kc, p0, len, nr, dst);
 }
 
 void

@@ -25,6 +25,7 @@
 #define CNN_KERNELS_IM2COL_H
 
 #include "conv_geom.h"
+#include "cpu.h"
 
 void cnn_im2col (const CnnConvGeom *g, const float *x, int64_t cg,
     int64_t p0, int64_t len, float *col);
@@ -34,6 +35,27 @@ void cnn_im2col_ref (const CnnConvGeom *g, const float *x, int64_t cg,
 
 void cnn_im2col_panels (const CnnConvGeom *g, const float *x, int64_t k0,
     int64_t kc, int64_t p0, int64_t len, int nr, float *dst);
+
+/* cnn_im2col_panels with the copies of CPU level `level` (capped to the
+ * machine's): the same floats at every level (tests run each). */
+void cnn_im2col_panels_at (CnnCpuLevel level, const CnnConvGeom *g,
+    const float *x, int64_t k0, int64_t kc, int64_t p0, int64_t len, int nr,
+    float *dst);
+
+/* The zero-bordered plane of one channel that the 2-D path copies runs
+ * from (hp x wp floats, at most CNN_IM2COL_PLANE_MAX, on the stack, then
+ * CNN_IM2COL_PLANE_SLACK zeros that a stride-2 copy may read). */
+#define CNN_IM2COL_PLANE_MAX 8192
+#define CNN_IM2COL_PLANE_SLACK 4
+
+typedef struct {
+  int64_t hp, wp;               /* bordered plane's rows and columns */
+} CnnIm2colBordered;
+
+/* The 2-D path with 16-float copies (im2col_avx512.c), no zero tail. */
+void cnn_im2col_panels_2d_avx512 (const CnnConvGeom *g,
+    const CnnIm2colBordered *b, const float *x, int64_t k0, int64_t kc,
+    int64_t p0, int64_t len, int nr, float *dst);
 
 void cnn_pack_rows_panels (const float *src, int64_t ld, int64_t k0,
     int64_t kc, int64_t p0, int64_t len, int nr, float *dst);

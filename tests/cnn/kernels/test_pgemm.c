@@ -99,20 +99,23 @@ check_im2col_span (const CnnConvGeom *g, const float *x, int64_t cg,
 
 /* The bordered-plane path of im2col.c (2-D, stride 1 or 2, no dilation):
  * tiles starting inside an output row and k blocks starting inside a
- * channel's taps, for both strides; 3 channels 9x13, 3x3, pad 1. */
+ * channel's taps, for both strides; 3 channels 9x13 and 9x29, 3x3, pad 1
+ * (output rows of 13, 7, 29 and 15: the AVX-512 copies' masked runs below
+ * 16, a stride-2 run reading into its second vector, and full vectors). */
 static void
 test_im2col_bordered (int nr)
 {
   int64_t spans[][4] = {        /* p0, len, k0, kc */
     { 0, 0, 0, 27 }, { 7, 30, 5, 9 }, { 0, 1, 26, 1 }, { 3, 41, 4, 20 },
   };
-  for (int64_t s = 1; s <= 2; s++) {
+  for (int64_t v = 0; v < 4; v++) {
+    int64_t s = v % 2 + 1, w = v < 2 ? 13 : 29;
     CnnConvGeom g = { .n = 1, .c = 3, .oc = 1, .group = 1,
-      .in = { 1, 9, 13 }, .out = { 1, (9 + 2 - 3) / s + 1,
-          (13 + 2 - 3) / s + 1 }, .k = { 1, 3, 3 }, .stride = { 1, s, s },
+      .in = { 1, 9, w }, .out = { 1, (9 + 2 - 3) / s + 1,
+          (w + 2 - 3) / s + 1 }, .k = { 1, 3, 3 }, .stride = { 1, s, s },
       .dil = { 1, 1, 1 }, .pad = { 0, 1, 1 } };
     int64_t rows = 27, positions = g.out[1] * g.out[2];
-    float *x = h_rand_array (3 * 9 * 13, 6);
+    float *x = h_rand_array ((size_t) (3 * 9 * w), 6);
     spans[0][1] = positions;
     for (size_t i = 0; i < 4; i++) {
       int64_t p0 = spans[i][0];
