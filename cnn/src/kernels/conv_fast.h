@@ -46,11 +46,14 @@ typedef struct {
   int64_t tile, mblock;         /* positions (Winograd: tiles) per item,
                                  * at most; output channels per item */
   int64_t tiles;                /* pgemm: tiles of positions, whole
-                                 * micro-kernel panels shared out evenly
-                                 * (cnn_conv_fast_tile_start) */
+                                 * micro-kernel panels shared out evenly */
   int64_t mblock_par;           /* output channels per item with a pool of
                                  * several threads (same bits) */
   bool shared_b_par;            /* shared_b for that split */
+  int64_t tiles_par;            /* > 0: with a pool of several threads,
+                                 * this many tiles of positions of all
+                                 * output channels instead (a 1x1 reading
+                                 * B in place; same bits) */
   int64_t ksplit;               /* > 0: the sum over k is cut into this
                                  * many parts, summed afterwards (small
                                  * images of many channels; any pool) */
@@ -64,12 +67,6 @@ typedef struct {
   const float *packed;
   int64_t ldw;
 } CnnConvFast;
-
-
-/* First position of pgemm tile t (0 .. f->tiles; tile t covers positions
- * [start (t), start (t + 1)) of the n positions). */
-int64_t cnn_conv_fast_tile_start (const CnnConvFast *f, int64_t t,
-    int64_t n);
 
 /* Plans g at CPU level `level`; false when the level has no micro-kernel
  * (the caller keeps its BLAS path). one: 1x1x1 kernel, stride 1, no pad. */

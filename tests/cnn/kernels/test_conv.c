@@ -9,7 +9,8 @@
  *    depthwise sums may differ: 1e-5).
  * 2. The Conv op (prepare twice, run) on a table of cases covering the
  *    1x1, depthwise (multiplier 1 and 2) and im2col paths, 1-D/2-D/3-D,
- *    position tiles and output-channel blocks,
+ *    position tiles and output-channel blocks (one tile at one thread
+ *    and four at two for a 1x1 of 965 positions),
  *    groups, strides, dilations, asymmetric pads, auto_pad, constant and
  *    run-time W, with and without bias, fused Relu/Clip/LeakyRelu, and the
  *    packed path's edges (several k blocks, channel counts and position
@@ -127,6 +128,12 @@ static const ConvCase cases[] = {
     true, false },
   { "1x1 24->40 61x37 (many tiles)", 2, 1, 24, 40, 1, { 61, 37 }, { 1, 1 },
     { 1, 1 }, { 1, 1 }, { 0 }, NULL, CNN_ACT_RELU, false, false, false },
+  /* one tile at one thread, 4 tiles of whole panels at 2 (tiles_par):
+   * 965 positions; tiles of 241 would send column 240 to the dot kernel
+   * at 2 threads only */
+  { "1x1 32->64 5x193 (position tiles at 2 threads)", 2, 1, 32, 64, 1,
+    { 5, 193 }, { 1, 1 }, { 1, 1 }, { 1, 1 }, { 0 }, NULL, CNN_ACT_RELU,
+    false, true, false },
   /* a small image of many channels: the sum over k in parts (batch 2:
    * the parts' buffer is reused per image) */
   { "3x3 300->260 5x7 batch 2 (k split in parts)", 2, 2, 300, 260, 1,
@@ -452,6 +459,32 @@ test_ksplit_plan (void)
   CHECK (cnn_conv_fast_init (&f, &g, false, cnn_cpu_level ()) && !f.ksplit);
 }
 
+/* Position tiles for a pool of several threads: a 1x1 reading B in place
+ * as one tile that would be cut into channel blocks, with at least 12
+ * panels of positions (SqueezeNet's 16->64 on 55x55), not with 3 (13x13)
+ * nor when the plan already has several tiles (256->32 on 27x27). */
+static int64_t
+par_tiles_of (int64_t c, int64_t oc, int64_t hw)
+{
+  CnnConvFast f;
+  CnnConvGeom g = { .n = 1, .c = c, .oc = oc, .group = 1,
+    .in = { 1, hw, hw }, .out = { 1, hw, hw }, .k = { 1, 1, 1 },
+    .stride = { 1, 1, 1 }, .dil = { 1, 1, 1 }, .pad = { 0 } };
+  return cnn_conv_fast_init (&f, &g, true, cnn_cpu_level ()) ? f.tiles_par
+      : -1;
+}
+
+static void
+test_par_tiles_plan (void)
+{
+  if (cnn_cpu_level () < CNN_CPU_AVX2)
+    return;
+  CHECK_MSG (par_tiles_of (16, 64, 55) == 4, "got %lld",
+      (long long) par_tiles_of (16, 64, 55));
+  CHECK (par_tiles_of (48, 192, 13) == 0);
+  CHECK (par_tiles_of (256, 32, 27) == 0);
+}
+
 /* Winograd's L2 blocks: a remainder of a few tiles joins the full blocks
  * when their GEMMs take the extra columns in the dot kernel, else it keeps
  * a block of its own. */
@@ -530,6 +563,7 @@ main (void)
     run_case (&cases[i], 100 + (uint32_t) i);
   test_residual ();
   test_ksplit_plan ();
+  test_par_tiles_plan ();
   test_wino_blocks_plan ();
   /* Winograd's U and the three padded-row cases pack at AVX2 and up;
    * the portable level keeps W as it is. */
