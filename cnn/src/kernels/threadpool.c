@@ -89,6 +89,7 @@ struct CnnThreadPool {
   atomic_int sleepers;          /* workers waiting on work_cond */
   atomic_int wake_seq;          /* cnn_threadpool_wake calls */
   atomic_int job_wake;          /* wake_seq when the current job came */
+  atomic_bool used;             /* a job came since the last wake */
   atomic_bool caller_waiting;   /* caller waiting on done_cond */
   _Atomic uint64_t ticket;      /* generation << 32 | front << 16 | back */
   atomic_int_fast64_t done;     /* grains finished in this job */
@@ -285,6 +286,7 @@ cnn_threadpool_new (int n_threads)
   if (!pool)
     return NULL;
   pool->n_threads = n_threads;
+  atomic_init (&pool->used, true);
   if (n_threads > 1) {
     pool->threads = calloc ((size_t) n_threads - 1, sizeof (pthread_t));
     pool->workers = calloc ((size_t) n_threads - 1, sizeof (Worker));
@@ -339,7 +341,9 @@ cnn_threadpool_size (const CnnThreadPool *pool)
 void
 cnn_threadpool_wake (CnnThreadPool *pool)
 {
-  if (!pool || pool->n_threads < 2)
+  /* no job since the last wake: the caller's runs use no worker (a small
+   * network), and waking would only make the workers poll for nothing */
+  if (!pool || pool->n_threads < 2 || !atomic_exchange (&pool->used, false))
     return;
   atomic_fetch_add (&pool->wake_seq, 1);
   if (atomic_load (&pool->sleepers) > 0) {
@@ -403,6 +407,7 @@ cnn_parallel_for (CnnThreadPool *pool, int64_t n, int64_t min_chunk,
   atomic_store (&pool->n_grains, grains);
   atomic_store (&pool->done, 0);
   atomic_store (&pool->job_wake, atomic_load (&pool->wake_seq));
+  atomic_store (&pool->used, true);
   atomic_store (&pool->ticket, (uint64_t) gen << 32 | (uint64_t) grains);
   if (atomic_load (&pool->sleepers) > 0) {
     pthread_mutex_lock (&pool->mutex);

@@ -26,7 +26,8 @@ void cnn_threadpool_free (CnnThreadPool *pool);
 int cnn_threadpool_size (const CnnThreadPool *pool); /* 1 for NULL */
 
 /* A job follows soon: idle workers wake now and poll for it (a few ms)
- * instead of being woken by the job itself. No-op for NULL / 1 thread. */
+ * instead of being woken by the job itself. No-op for NULL / 1 thread,
+ * and when no job came since the last wake (runs that use no worker). */
 void cnn_threadpool_wake (CnnThreadPool *pool);
 /* Workers asleep right now (for tests). */
 int cnn_threadpool_sleepers (const CnnThreadPool *pool);

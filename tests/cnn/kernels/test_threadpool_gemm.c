@@ -8,7 +8,7 @@
  * row (reuse of one pool), and at two threads with the worker asleep when
  * each job comes; cnn_threadpool_wake wakes a sleeping worker, keeps a
  * polling one awake past its usual polls, and the worker sleeps again
- * afterwards. Gemm: cnn_sgemm against the triple-loop
+ * afterwards; a wake with no job since the last one does nothing. Gemm: cnn_sgemm against the triple-loop
  * reference for every transpose combination on odd sizes, with leading
  * dimensions larger than the rows, alpha/beta != 1; tolerance 1e-5
  * relative + 1e-5 * K absolute; and the same product computed by 3 pool
@@ -145,13 +145,18 @@ test_pool_wake (void)
   CHECK_MSG (await_sleepers (pool, 0), "wake left the worker asleep");
   /* it polls for the job a few ms, then sleeps again */
   CHECK_MSG (await_sleepers (pool, 1), "woken worker never slept again");
+  /* no job since that wake: the next one leaves the worker asleep (a woken
+   * one would poll for ms) */
+  struct timespec us300 = { 0, 300000 };
   cnn_threadpool_wake (pool);
+  nanosleep (&us300, NULL);
+  CHECK_MSG (cnn_threadpool_sleepers (pool) == 1,
+      "a wake with no job since the last one woke the worker");
   CHECK (run_once_each (pool, hits, 64));
   /* a wake while the worker still polls after a job: 300 us later (ten
    * times its usual polls) it has not slept */
   CHECK (run_once_each (pool, hits, 64));
   cnn_threadpool_wake (pool);
-  struct timespec us300 = { 0, 300000 };
   nanosleep (&us300, NULL);
   CHECK_MSG (cnn_threadpool_sleepers (pool) == 0,
       "a wake while polling did not extend the polls");
