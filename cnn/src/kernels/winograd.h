@@ -81,7 +81,7 @@ void cnn_winograd_output (const CnnConvGeom *g, const float *m,
  * floats apart: tile t of channel r is at r * ld + t - t0. The functions
  * above are these over the whole image with the planes described at the
  * top. Blocks small enough for L2 let one thread run input transform,
- * GEMMs and output transform on the same data (conv_fast.c). */
+ * GEMMs and output transform on the same data (conv_fast_run.c). */
 typedef struct {
   int64_t t0, t1, ld, plane;
 } CnnWinoSpan;

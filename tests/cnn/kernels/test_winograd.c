@@ -41,7 +41,7 @@ pack_rows (void *ctx, int64_t k0, int64_t kc, int64_t p0, int64_t len,
 }
 
 /* The transforms by blocks of BLOCK tiles, which cut tile rows anywhere
- * as conv_fast.c's L2 blocks do, through the span functions (pointed into
+ * as conv_fast_run.c's L2 blocks do, through the span functions (pointed into
  * the whole-image V and M, so the GEMMs are the same): V bit for bit the
  * whole-image V, and the output with a residual fused bit for bit the
  * whole-image output followed by cnn_residual_bias_act. */
