@@ -42,6 +42,13 @@ static const CnnFusedAct relu6 = { CNN_ACT_CLIP, 0.0f, 6.0f };
 static const CnnFusedAct clip = { CNN_ACT_CLIP, -0.5f, 0.75f };
 
 /* The depthwise geometry of t (pad k / 2 on every side). */
+/* Whether the outputs of the 1, 2 and 3 thread runs have the same bits. */
+static bool
+same_bits (float *const y[3], size_t ny)
+{
+  return memcmp (y[0], y[1], ny * 4) == 0 && memcmp (y[0], y[2], ny * 4) == 0;
+}
+
 static CnnConvGeom
 dw_geom (const DwPwCase *t)
 {
@@ -141,9 +148,8 @@ run_case (const DwPwCase *t, uint32_t seed)
       CHECK (h_run (&gr, ni, k + 1, inputs, &y[k], &d) == CNN_OK);
     if (st == CNN_OK) {
       CHECK_CLOSE (y[0], ref, ny, 1e-4, 1e-5 * (double) t->c);
-      CHECK_MSG (memcmp (y[0], y[1], ny * 4) == 0
-          && memcmp (y[0], y[2], ny * 4) == 0, "%s: 1, 2 and 3 threads "
-          "differ", t->what);
+      CHECK_MSG (same_bits (y, ny), "%s: 1, 2 and 3 threads differ",
+          t->what);
     }
   }
   cnn_graph_clear (&gr);
@@ -275,9 +281,8 @@ projection_case (int64_t c, int64_t oc, int64_t hw, uint32_t seed)
   if (ok) {
     CHECK_CLOSE (alone, ref, ny, 1e-4, 1e-5 * (double) c);
     CHECK_CLOSE (y[0], ref, ny, 1e-4, 1e-5 * (double) c);
-    CHECK_MSG (memcmp (y[0], y[1], ny * 4) == 0
-        && memcmp (y[0], y[2], ny * 4) == 0, "projection %lld->%lld: 1, 2 "
-        "and 3 threads differ", (long long) c, (long long) oc);
+    CHECK_MSG (same_bits (y, ny), "projection %lld->%lld: 1, 2 and 3 "
+        "threads differ", (long long) c, (long long) oc);
     if (cnn_cpu_level () >= CNN_CPU_AVX2)
       CHECK_MSG (memcmp (y[0], alone, ny * 4) != 0, "projection %lld->%lld "
           "%lldx%lld: the same bits after a depthwise Conv (no split sum?)",

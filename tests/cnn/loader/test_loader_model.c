@@ -5,7 +5,8 @@
  *
  * Models written to a temporary folder are loaded with cnn_model_load_file
  * (external data beside them, IR 3 initializer inputs, int64 bindings,
- * metadata), run, and compared with values computed here. Loader errors
+ * metadata), run (default options, 1 and 2 threads, with and without
+ * cnn_session_wake) and compared with values computed here. Loader errors
  * reach CnnError unchanged, and byte mutations of a valid model never crash
  * the whole load path (loader + graph passes).
  */
@@ -68,19 +69,31 @@ check_add_relu (const char *path)
       && strcmp (cnn_model_metadata (model, "mean"), "0.485,0.456,0.406")
       == 0);
   CHECK (cnn_model_metadata_count (model) == 2);
-  CHECK_MSG (cnn_session_new (model, NULL, &s, &err) == CNN_OK, "%s",
-      err.message);
-  if (s) {
-    for (int i = 0; i < 16; i++) {
-      x[i] = (float) (i % 5) - 1.5f;
-      float t = x[i] + b_data[i % 4];
-      want[i] = t > 0 ? t : 0;
-    }
+  for (int i = 0; i < 16; i++) {
+    x[i] = (float) (i % 5) - 1.5f;
+    float t = x[i] + b_data[i % 4];
+    want[i] = t > 0 ? t : 0;
+  }
+  /* default options, then 1 and 2 threads with the wake hint (which
+   * changes nothing but when the workers wake, also for NULL) */
+  for (int threads = 0; threads <= 2; threads++) {
+    CnnSessionOptions so;
+    cnn_session_options_init (&so);
+    so.threads = threads;
+    CHECK_MSG (cnn_session_new (model, threads ? &so : NULL, &s, &err)
+        == CNN_OK, "%s", err.message);
+    if (!s)
+      continue;
+    cnn_session_wake (threads ? s : NULL);
     CHECK (cnn_session_set_input (s, 0, x, sizeof x) == CNN_OK);
     CHECK_MSG (cnn_session_run (s) == CNN_OK, "%s",
         cnn_session_last_error (s));
     CHECK_CLOSE (cnn_session_output_data (s, 0), want, 16, 0, 0);
+    /* a wrong size is refused before anything is written or woken */
+    CHECK (cnn_session_set_input (s, 0, x, sizeof x - 4) == CNN_ERR_ARGUMENT
+        && strstr (cnn_session_last_error (s), "takes 64 bytes, got 60"));
     cnn_session_free (s);
+    s = NULL;
   }
   cnn_model_unref (model);
 }
