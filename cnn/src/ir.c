@@ -120,7 +120,6 @@ cnn_graph_add_value (CnnGraph *g, const char *name, CnnValueKind kind)
   v->name = copy;
   v->kind = kind;
   v->producer = -1;
-  v->arena_offset = -1;
   return g->n_values++;
 }
 

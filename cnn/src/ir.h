@@ -33,8 +33,6 @@ typedef struct {
   bool is_output;       /* listed in graph outputs */
   int producer;         /* node index, -1 for inputs/constants */
   int n_uses;           /* live consumer count (incl. graph output use) */
-  /* planning (graph_plan.c) */
-  int64_t arena_offset; /* bytes from arena base; -1 if not in the arena */
 } CnnValue;
 
 typedef enum {

@@ -73,12 +73,16 @@ build (CnnModel *m, const CnnModelOptions *opts, CnnDiag *d)
       || (st = cnn_graph_infer (g, opts->max_memory_bytes, d)) != CNN_OK
       || (st = cnn_graph_fuse (g, d)) != CNN_OK
       || (st = check_outputs (g, d)) != CNN_OK
-      || (st = cnn_graph_plan (g, &m->activation_bytes, d)) != CNN_OK
       || (st = list_live_nodes (m, d)) != CNN_OK)
     return st;
+  /* a plan now also proves the graph can be planned: sessions plan again
+   * for their thread count */
+  CnnArenaPlan plan;
+  if ((st = cnn_graph_plan (g, 1, &plan, d)) != CNN_OK)
+    return st;
   m->weight_bytes = cnn_graph_const_bytes (g);
-  uint64_t total = m->weight_bytes + m->activation_bytes
-      + cnn_graph_scratch_bytes (g, 1);
+  uint64_t total = m->weight_bytes + plan.bytes;
+  cnn_arena_plan_clear (&plan);
   if (opts->max_memory_bytes && total > opts->max_memory_bytes)
     return cnn_fail (d, CNN_ERR_LIMIT, "model needs %llu bytes (weights + "
         "activations), more than the limit of %llu bytes",
@@ -283,9 +287,7 @@ cnn_model_arena_bytes (const CnnModel *model, int threads)
 {
   if (!model)
     return 0;
-  return model->activation_bytes
-      + cnn_align_up (cnn_graph_scratch_bytes (&model->graph,
-              threads > 0 ? threads : 1));
+  return cnn_graph_arena_bytes (&model->graph, threads > 0 ? threads : 1);
 }
 
 size_t

@@ -12,8 +12,7 @@
 
 struct CnnModel {
   atomic_int refcount;
-  CnnGraph graph;            /* sorted, folded, fused, planned; immutable */
-  uint64_t activation_bytes; /* planned arena without scratch */
+  CnnGraph graph;            /* sorted, folded, fused; immutable */
   uint64_t weight_bytes;     /* constants referenced by the live graph */
   int *live;                 /* indices of live nodes, in run order */
   int n_live;

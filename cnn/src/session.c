@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A session allocates everything at creation: one 64-byte aligned arena
- * (planned activations followed by op scratch), the value pointer table and
- * the thread pool. cnn_session_run() only walks the live nodes calling
+ * (run-time values and op scratch, planned for its thread count by
+ * cnn_graph_plan), the value pointer table and the thread pool. cnn_session_run() only walks the live nodes calling
  * op->run; it allocates nothing and touches no state shared with other
  * sessions (the model is read-only).
  */
@@ -25,6 +25,7 @@ struct CnnSession {
   void *arena;
   uint64_t arena_bytes;
   void **ptr;              /* per value: arena slot or constant data */
+  CnnArenaPlan plan;       /* where each node's scratch is */
   CnnExec exec;
   CnnThreadPool *pool;
   int threads;
@@ -50,9 +51,10 @@ static CnnStatus
 setup_memory (CnnSession *s, CnnDiag *d)
 {
   const CnnGraph *g = &s->model->graph;
-  uint64_t act = s->model->activation_bytes;
-  size_t scratch = cnn_graph_scratch_bytes (g, s->threads);
-  s->arena_bytes = act + cnn_align_up (scratch);
+  CnnStatus st = cnn_graph_plan (g, s->threads, &s->plan, d);
+  if (st != CNN_OK)
+    return st;
+  s->arena_bytes = s->plan.bytes;
   s->arena = cnn_big_alloc (s->arena_bytes);
   s->ptr = calloc ((size_t) g->n_values + 1, sizeof (void *));
   if (!s->arena || !s->ptr)
@@ -63,12 +65,10 @@ setup_memory (CnnSession *s, CnnDiag *d)
     const CnnValue *val = &g->values[v];
     if (val->kind == CNN_VALUE_CONST)
       s->ptr[v] = val->data;
-    else if (val->arena_offset >= 0)
-      s->ptr[v] = (char *) s->arena + val->arena_offset;
+    else if (s->plan.value_offset[v] >= 0)
+      s->ptr[v] = (char *) s->arena + s->plan.value_offset[v];
   }
   s->exec.ptr = s->ptr;
-  s->exec.scratch = scratch ? (char *) s->arena + act : NULL;
-  s->exec.scratch_bytes = scratch;
   return CNN_OK;
 }
 
@@ -119,6 +119,7 @@ cnn_session_free (CnnSession *session)
   cnn_threadpool_free (session->pool);
   free (session->arena);
   free (session->ptr);
+  cnn_arena_plan_clear (&session->plan);
   cnn_model_unref (session->model);
   free (session);
 }
@@ -175,8 +176,13 @@ cnn_session_run (CnnSession *session)
   const CnnGraph *g = &m->graph;
   CnnDiag d;
   d.status = CNN_OK;
+  const CnnArenaPlan *plan = &session->plan;
   for (int k = 0; k < m->n_live; k++) {
-    const CnnNode *n = &g->nodes[m->live[k]];
+    int i = m->live[k];
+    const CnnNode *n = &g->nodes[i];
+    session->exec.scratch = plan->scratch_offset[i] < 0 ? NULL
+        : (char *) session->arena + plan->scratch_offset[i];
+    session->exec.scratch_bytes = plan->scratch_bytes[i];
     CnnStatus st = n->op->run (g, n, &session->exec, &d);
     if (st != CNN_OK) {
       cnn_diag_prefix_node (&d, m->live[k], n->op_type, n->name);

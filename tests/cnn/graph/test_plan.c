@@ -4,9 +4,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * For each model path given on the command line (missing files are
- * skipped): every run-time value of a live node has an arena slot; no two
- * values alive at the same step share bytes; everything fits in the
- * planned arena; no Relu/Clip/LeakyRelu is left behind a Conv or Gemm it
+ * skipped), with the arena planned for 1 and for 2 threads: every run-time
+ * value of a live node has an arena slot, and every node whose op asks for
+ * scratch has that much; no two values alive at the same step share
+ * bytes, and no node's scratch shares bytes with a value alive at its
+ * step (at one thread SqueezeNet and the Fashion-MNIST net must have
+ * scratch over a dead value's bytes); everything fits in the planned
+ * arena; no Relu/Clip/LeakyRelu is left behind a Conv or Gemm it
  * could have been fused into; no BatchNormalization is left behind a Conv
  * with constant weights; a run leaves its input intact, so a second run
  * on it gives the same output. Concat inputs planned as views of their
@@ -17,6 +21,7 @@
 #include "check.h"
 #include "graph.h"
 #include "model_priv.h"
+#include "ops/ops.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -29,7 +34,7 @@ typedef struct {
 /* host[v]: the Concat output whose slice value v is placed at (a view),
  * or -1. Returns the number of views. */
 static int
-find_views (const CnnModel *m, int *host)
+find_views (const CnnModel *m, const CnnArenaPlan *plan, int *host)
 {
   const CnnGraph *g = &m->graph;
   int views = 0;
@@ -40,10 +45,11 @@ find_views (const CnnModel *m, int *host)
     if (strcmp (n->op_type, "Concat") != 0 || n->outputs[0] < 0)
       continue;
     int out = n->outputs[0];
-    int64_t offset = g->values[out].arena_offset;
+    int64_t offset = plan->value_offset[out];
     for (int j = 0; j < n->n_inputs; j++) {
       const CnnValue *in = &g->values[n->inputs[j]];
-      if (in->kind == CNN_VALUE_ACT && in->arena_offset == offset) {
+      if (in->kind == CNN_VALUE_ACT
+          && plan->value_offset[n->inputs[j]] == offset) {
         host[n->inputs[j]] = out;
         views++;
       }
@@ -53,8 +59,45 @@ find_views (const CnnModel *m, int *host)
   return views;
 }
 
+/* A node's scratch: planned, as large as its op asks, inside the arena,
+ * clear of every value alive at the node's step (spans s). Returns the
+ * number of nodes whose scratch reuses bytes of a value dead by then. */
 static int
-check_no_overlap (const CnnModel *m)
+check_scratch (const CnnModel *m, const CnnArenaPlan *plan, int threads,
+    const Span *s)
+{
+  const CnnGraph *g = &m->graph;
+  int reused = 0;
+  for (int k = 0; k < m->n_live; k++) {
+    int i = m->live[k];
+    const CnnNode *n = &g->nodes[i];
+    bool reuses = false;
+    size_t want = n->op->scratch_bytes ? n->op->scratch_bytes (g, n, threads)
+        : 0;
+    if (want == 0)
+      continue;
+    int64_t lo = plan->scratch_offset[i];
+    int64_t hi = lo + (int64_t) want;
+    CHECK_MSG (lo >= 0 && plan->scratch_bytes[i] >= want
+        && (uint64_t) hi <= plan->bytes, "node '%s': scratch of %zu bytes "
+        "not planned", n->name, want);
+    for (int v = 0; v < g->n_values; v++) {
+      bool overlap = s[v].lo >= 0 && lo < s[v].hi && s[v].lo < hi;
+      if (overlap && s[v].first <= i && i <= s[v].last)
+        CHECK_MSG (false, "node '%s': scratch overlaps '%s'", n->name,
+            g->values[v].name);
+      reuses = reuses || overlap;
+    }
+    reused += reuses;
+  }
+  return reused;
+}
+
+/* Returns the number of Concat inputs planned as views; *reused: of nodes
+ * whose scratch reuses a dead value's bytes. */
+static int
+check_no_overlap (const CnnModel *m, const CnnArenaPlan *plan, int threads,
+    int *reused)
 {
   const CnnGraph *g = &m->graph;
   Span *s = calloc ((size_t) g->n_values, sizeof (Span));
@@ -74,7 +117,7 @@ check_no_overlap (const CnnModel *m)
       s[v].first = m->live[k];
       if (s[v].last < m->live[k])
         s[v].last = m->live[k];
-      CHECK_MSG (g->values[v].arena_offset >= 0, "output '%s' has no slot",
+      CHECK_MSG (plan->value_offset[v] >= 0, "output '%s' has no slot",
           g->values[v].name);
     }
   }
@@ -83,17 +126,18 @@ check_no_overlap (const CnnModel *m)
   for (int k = 0; k < g->n_inputs; k++)
     s[g->inputs[k]].last = g->n_nodes; /* inputs survive the run */
   int *host = malloc (sizeof (int) * (size_t) g->n_values);
-  int views = find_views (m, host);
+  int views = find_views (m, plan, host);
   for (int v = 0; v < g->n_values; v++)
     if (host[v] >= 0 && s[v].first < s[host[v]].first)
       s[host[v]].first = s[v].first;
   for (int v = 0; v < g->n_values; v++) {
     const CnnValue *val = &g->values[v];
-    s[v].lo = val->arena_offset;
-    s[v].hi = val->arena_offset + cnn_numel (&val->info) * 4;
-    if (val->arena_offset >= 0)
-      CHECK ((uint64_t) s[v].hi <= m->activation_bytes);
+    s[v].lo = val->kind == CNN_VALUE_CONST ? -1 : plan->value_offset[v];
+    s[v].hi = s[v].lo + cnn_numel (&val->info) * 4;
+    if (s[v].lo >= 0)
+      CHECK ((uint64_t) s[v].hi <= plan->bytes);
   }
+  *reused = check_scratch (m, plan, threads, s);
   int bad = 0;
   for (int a = 0; a < g->n_values; a++)
     for (int b = a + 1; b < g->n_values; b++) {
@@ -185,11 +229,27 @@ main (int argc, char **argv)
     CHECK_MSG (st == CNN_OK, "%s: %s", argv[i], err.message);
     if (st != CNN_OK)
       continue;
-    printf ("%s: %zu live nodes, weights %llu B, arena %llu B\n", argv[i],
-        cnn_model_node_count (m),
-        (unsigned long long) cnn_model_weight_bytes (m),
-        (unsigned long long) m->activation_bytes);
-    int views = check_no_overlap (m);
+    int views = 0;
+    for (int threads = 1; threads <= 2; threads++) {
+      CnnArenaPlan plan;
+      CnnDiag d;
+      CHECK (cnn_graph_plan (&m->graph, threads, &plan, &d) == CNN_OK);
+      CHECK (plan.bytes == cnn_model_arena_bytes (m, threads));
+      printf ("%s: %zu live nodes, weights %llu B, arena at %d thread(s) "
+          "%llu B\n", argv[i], cnn_model_node_count (m),
+          (unsigned long long) cnn_model_weight_bytes (m), threads,
+          (unsigned long long) plan.bytes);
+      int reused;
+      views = check_no_overlap (m, &plan, threads, &reused);
+      /* one thread: scratch lives at its node's step only, and both nets
+       * have a convolution's scratch where an earlier output was */
+      if (threads == 1 && (strstr (argv[i], "squeezenet")
+              || strstr (argv[i], "fashion-mnist")))
+        CHECK_MSG (reused > 0, "%s: no scratch reuses a dead value's bytes",
+            argv[i]);
+      printf ("  %d node(s) with scratch over dead values\n", reused);
+      cnn_arena_plan_clear (&plan);
+    }
     printf ("  %d Concat inputs written in place\n", views);
     if (strstr (argv[i], "squeezenet"))
       CHECK_MSG (views > 0, "%s: no Concat input is a view", argv[i]);
