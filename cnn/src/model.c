@@ -287,7 +287,7 @@ cnn_model_arena_bytes (const CnnModel *model, int threads)
 {
   if (!model)
     return 0;
-  return cnn_graph_arena_bytes (&model->graph, threads > 0 ? threads : 1);
+  return cnn_graph_arena_bytes (&model->graph, cnn_resolve_threads (threads));
 }
 
 size_t

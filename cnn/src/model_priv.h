@@ -18,4 +18,8 @@ struct CnnModel {
   int n_live;
 };
 
+/* A session's thread count for a requested one: 0 (or less) = the online
+ * CPUs; at most 256 (session.c). */
+int cnn_resolve_threads (int requested);
+
 #endif /* CNN_MODEL_PRIV_H */

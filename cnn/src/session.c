@@ -38,8 +38,8 @@ cnn_session_options_init (CnnSessionOptions *opts)
   memset (opts, 0, sizeof *opts);
 }
 
-static int
-resolve_threads (int requested)
+int
+cnn_resolve_threads (int requested)
 {
   if (requested > 0)
     return requested > 256 ? 256 : requested;
@@ -92,7 +92,7 @@ cnn_session_new (CnnModel *model, const CnnSessionOptions *opts,
   }
   cnn_blas_init ();
   s->model = cnn_model_ref (model);
-  s->threads = resolve_threads (opts ? opts->threads : 0);
+  s->threads = cnn_resolve_threads (opts ? opts->threads : 0);
   CnnStatus st = setup_memory (s, &d);
   if (st == CNN_OK && s->threads > 1
       && !(s->pool = cnn_threadpool_new (s->threads)))

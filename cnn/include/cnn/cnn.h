@@ -157,7 +157,8 @@ CNN_API CnnStatus cnn_model_metadata_at (const CnnModel *model, size_t index,
     const char **key_out, const char **value_out);
 
 /* Bytes of constant data (weights) the model holds, and bytes of the arena
- * one session will allocate for a given thread count. */
+ * one session will allocate for a given thread count (as in
+ * CnnSessionOptions: 0 = the number of online CPUs). */
 CNN_API uint64_t cnn_model_weight_bytes (const CnnModel *model);
 CNN_API uint64_t cnn_model_arena_bytes (const CnnModel *model, int threads);
 /* Number of nodes left after folding and fusion (for diagnostics). */

@@ -10,8 +10,9 @@
  * bytes, and no node's scratch shares bytes with a value alive at its
  * step (at one thread SqueezeNet and the Fashion-MNIST net must have
  * scratch over a dead value's bytes); everything fits in the planned
- * arena; no Relu/Clip/LeakyRelu is left behind a Conv or Gemm it
- * could have been fused into; no BatchNormalization is left behind a Conv
+ * arena, whose size cnn_model_arena_bytes gives (0 threads: the online
+ * CPUs, as for a session); no Relu/Clip/LeakyRelu is left behind a Conv
+ * or Gemm it could have been fused into; no BatchNormalization is left behind a Conv
  * with constant weights; a run leaves its input intact, so a second run
  * on it gives the same output. Concat inputs planned as views of their
  * slice of the output (graph_plan.c) may share the output's bytes; the
@@ -251,6 +252,9 @@ main (int argc, char **argv)
       cnn_arena_plan_clear (&plan);
     }
     printf ("  %d Concat inputs written in place\n", views);
+    /* 0 threads means the online CPUs, as for a session */
+    CHECK (cnn_model_arena_bytes (m, 0) == cnn_model_arena_bytes (m,
+            (int) sysconf (_SC_NPROCESSORS_ONLN)));
     if (strstr (argv[i], "squeezenet"))
       CHECK_MSG (views > 0, "%s: no Concat input is a view", argv[i]);
     check_fused (m);
