@@ -11,7 +11,6 @@
  */
 #include "bigalloc.h"
 #include "graph.h"
-#include "kernels/gemm.h"
 #include "model_priv.h"
 #include "ops/ops.h"
 
@@ -90,7 +89,6 @@ cnn_session_new (CnnModel *model, const CnnSessionOptions *opts,
     cnn_diag_to_error (&d, err);
     return d.status;
   }
-  cnn_blas_init ();
   s->model = cnn_model_ref (model);
   s->threads = cnn_resolve_threads (opts ? opts->threads : 0);
   CnnStatus st = setup_memory (s, &d);

@@ -13,8 +13,10 @@
 
 #include <stdbool.h>
 
-/* Forces OpenBLAS to one thread; idempotent, thread-safe. */
-void cnn_blas_init (void);
+/* Loads BLAS (once per process; thread-safe) and pins it to one thread.
+ * Returns NULL when it is available, else why not. Ops whose plan runs on
+ * cnn_sgemm call it when prepared, so that a run never loads it. */
+const char *cnn_blas_load (void);
 
 void cnn_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
     const float *a, int lda, const float *b, int ldb, float beta, float *c,

@@ -45,6 +45,13 @@ gemv_chunk (void *ctx, int64_t begin, int64_t end, int thread)
 }
 
 bool
+cnn_gemv_available (void)
+{
+  CnnPgemm pg;
+  return cnn_pgemm_init (&pg, cnn_cpu_level ());
+}
+
+bool
 cnn_gemv_rows (CnnThreadPool *pool, int n, int k, const float *w, int ldw,
     const float *x, const float *bias, const CnnFusedAct *act, float *y,
     bool reverse)

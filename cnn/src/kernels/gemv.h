@@ -30,6 +30,9 @@
 
 #define CNN_GEMV_ROWS 64
 
+/* Whether this CPU level has the pgemm kernel cnn_gemv_rows runs on. */
+bool cnn_gemv_available (void);
+
 /* Returns false, computing nothing, when k is 0 or the CPU level has no
  * pgemm kernel (below AVX2): the caller then uses BLAS. */
 bool cnn_gemv_rows (CnnThreadPool *pool, int n, int k, const float *w,

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A session owns a pool of n threads (the caller counts as one: n - 1
- * workers). OpenBLAS is kept single-threaded (cnn_blas_init in gemm.c) and
+ * workers). OpenBLAS is kept single-threaded (cnn_blas_load in gemm.c) and
  * kernels split work through cnn_parallel_for, so the total number of busy
  * threads never exceeds the session's thread count. cnn_parallel_for does
  * not allocate and returns when every chunk is done.

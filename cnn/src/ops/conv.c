@@ -414,6 +414,11 @@ conv_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
     free (p);
     return st;
   }
+  if ((p->algo == CONV_IM2COL || p->algo == CONV_1X1)
+      && (st = cnn_require_blas (d)) != CNN_OK) {
+    free (p);
+    return st;
+  }
   node->params = p;
   return set_output (gr, node, g, &sp, d);
 }

@@ -62,6 +62,16 @@ c_strides (const CnnTensorInfo *ci, int64_t m, int64_t n, GemmParams *p)
   return true;
 }
 
+/* Whether a Gemm runs on kernels/gemv.c (one row of A times B^T, bias a
+ * row vector or absent), else on BLAS. */
+static bool
+on_gemv (const GemmParams *p, bool has_c)
+{
+  return p->m == 1 && p->trans_b && !p->trans_a && p->alpha == 1.0f
+      && (!has_c || (p->beta == 1.0f && p->c_col_stride == 1))
+      && p->k > 0 && cnn_gemv_available ();
+}
+
 static CnnStatus
 gemm_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
 {
@@ -107,6 +117,8 @@ gemm_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   p.m = (int) m;
   p.n = (int) n;
   p.k = (int) k;
+  if (!on_gemv (&p, c != NULL) && (st = cnn_require_blas (d)) != CNN_OK)
+    return st;
   GemmParams *pp = malloc (sizeof *pp);
   if (!pp)
     return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory");
@@ -133,8 +145,7 @@ gemm_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   const float *c = node->n_inputs > 2 && node->inputs[2] >= 0
       ? cnn_exec_f32 (exec, node->inputs[2]) : NULL;
   float *y = cnn_exec_f32 (exec, node->outputs[0]);
-  if (p->m == 1 && p->trans_b && !p->trans_a && p->alpha == 1.0f
-      && (!c || (p->beta == 1.0f && p->c_col_stride == 1))
+  if (on_gemv (p, c != NULL)
       && cnn_gemv_rows (exec->pool, p->n, p->k, b, p->k, a, c, &node->act,
           y, exec->runs & 1))
     return CNN_OK;
@@ -257,7 +268,8 @@ matmul_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   if (!p)
     return cnn_fail (d, CNN_ERR_NO_MEMORY, "out of memory");
   CnnTensorInfo yi;
-  if ((st = matmul_shapes (a, b, p, &yi, d)) != CNN_OK) {
+  if ((st = matmul_shapes (a, b, p, &yi, d)) != CNN_OK
+      || (st = cnn_require_blas (d)) != CNN_OK) {
     free (p);
     return st;
   }

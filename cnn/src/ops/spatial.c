@@ -6,6 +6,7 @@
  * See spatial.h. Pure attribute arithmetic: no allocation.
  */
 #include "spatial.h"
+#include "../kernels/gemm.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,16 @@ cnn_require_f32 (const CnnValue *v, const char *what, CnnDiag *d)
   if (v->info.dtype != CNN_DTYPE_FLOAT32)
     return cnn_fail (d, CNN_ERR_UNSUPPORTED, "%s must be float32, got %s",
         what, dtype_name (v->info.dtype));
+  return CNN_OK;
+}
+
+CnnStatus
+cnn_require_blas (CnnDiag *d)
+{
+  const char *why = cnn_blas_load ();
+  if (why)
+    return cnn_fail (d, CNN_ERR_UNSUPPORTED, "this shape runs on BLAS on "
+        "this CPU, and %s", why);
   return CNN_OK;
 }
 

@@ -57,4 +57,8 @@ const char *cnn_format_sizes (const int64_t *v, int n, char *buf,
 /* Fails with "<what> must be float32, got <type>" unless v is float32. */
 CnnStatus cnn_require_f32 (const CnnValue *v, const char *what, CnnDiag *d);
 
+/* Loads BLAS for an op whose plan runs on cnn_sgemm (kernels/gemm.h);
+ * fails with why it cannot be loaded. */
+CnnStatus cnn_require_blas (CnnDiag *d);
+
 #endif /* CNN_OPS_SPATIAL_H */

@@ -160,7 +160,11 @@ main (int argc, char **argv)
   int runs = argc > 1 ? atoi (argv[1]) : 20;
   if (runs < 1)
     runs = 1;
-  cnn_blas_init ();
+  const char *why = cnn_blas_load ();
+  if (why) {
+    fprintf (stderr, "bench_conv: %s\n", why);
+    return 1;
+  }
   for (int threads = 1; threads <= 2; threads++) {
     CnnThreadPool *pool = threads > 1 ? cnn_threadpool_new (threads) : NULL;
     for (size_t i = 0; i < sizeof layers / sizeof *layers; i++)

@@ -508,9 +508,11 @@ drop_cached (const char *path)
   close (fd);
 }
 
-/* x[1,1024] -> MatMul(W[1024,N]) -> y: N / 256 MiB of float32 weights. */
+/* x[1,1024] -> MatMul(W[1024,N]) -> y: N / 256 MiB of float32 weights.
+ * measure false: load it only (the first MatMul loads BLAS, kernels/
+ * gemm.c: 2 MB of libraries the peaks measured after it do not count). */
 static void
-test_peak_rss (const char *dir, int N)
+test_peak_rss (const char *dir, int N, bool measure)
 {
   enum { K = 1024 };
   int64_t xd[2] = { 1, K }, wd[2] = { K, N };
@@ -547,6 +549,10 @@ test_peak_rss (const char *dir, int N)
   long before = status_kb ("VmHWM");
   CHECK_MSG (cnn_model_load_file (path, NULL, &model, &err) == CNN_OK, "%s",
       err.message);
+  if (!measure) {
+    cnn_model_unref (model);
+    return;
+  }
   long peak = status_kb ("VmHWM"), after = status_kb ("VmRSS");
   double growth = (double) (peak - before) * 1024 / (double) bytes;
   printf ("%zu MiB of weights: peak RSS grew by %.3f x the weights "
@@ -579,8 +585,9 @@ main (void)
   test_checks_kept (dir);
   test_merged_graphs (dir);
   test_strip ();
-  test_peak_rss (dir, 1024);
-  test_peak_rss (dir, 16384);
+  test_peak_rss (dir, 256, false);
+  test_peak_rss (dir, 1024, true);
+  test_peak_rss (dir, 16384, true);
   tb_rmtree (dir);
   free (dir);
   return check_summary ("loader-memory");
