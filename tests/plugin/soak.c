@@ -112,13 +112,46 @@ run (GstElement * pipe)
   return n_msgs;
 }
 
+/* The soak pipeline (printed), with on_buffer probing the sink's pad;
+ * NULL, with a message, when it cannot be built. */
+static GstElement *
+make_pipeline (Soak * s, const gchar * format, gint width, gint height,
+    const gchar * props)
+{
+  GError *error = NULL;
+  GstElement *pipe, *sink;
+  GstPad *pad;
+  gchar *launch = g_strdup_printf ("videotestsrc pattern=ball num-buffers=%"
+      G_GINT64_FORMAT " ! video/x-raw,format=%s,width=%d,height=%d,"
+      "framerate=30/1 ! cnnclassify %s ! fakesink name=sink", s->frames,
+      format ? format : "I420", width, height, props ? props : "");
+
+  g_print ("%s\n", launch);
+  pipe = gst_parse_launch (launch, &error);
+  g_free (launch);
+  if (pipe == NULL || error != NULL) {
+    g_printerr ("cannot build the pipeline: %s\n", error ? error->message :
+        "?");
+    g_clear_error (&error);
+    if (pipe != NULL)
+      gst_object_unref (pipe);
+    return NULL;
+  }
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, s, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  return pipe;
+}
+
 int
 main (int argc, char **argv)
 {
   Soak s = { 100000, 5000, 10000 };
   gint width = 320, height = 240, limit_kb = 1024;
   gint64 min_messages = -1, allow_unclassified = 0;
-  gchar *format = NULL, *props = NULL, *launch;
+  gchar *format = NULL, *props = NULL;
   GOptionEntry entries[] = {
     {"frames", 'n', 0, G_OPTION_ARG_INT64, &s.frames, "frames (100000)",
         "N"},
@@ -142,8 +175,7 @@ main (int argc, char **argv)
   };
   GOptionContext *ctx = g_option_context_new ("- cnnclassify soak test");
   GError *error = NULL;
-  GstElement *pipe, *sink;
-  GstPad *pad;
+  GstElement *pipe;
   gint64 n_msgs;
   gint64 growth;
   gboolean ok;
@@ -160,22 +192,9 @@ main (int argc, char **argv)
     g_printerr ("need 1 <= every <= warmup (a multiple of every) < frames\n");
     return 2;
   }
-  launch = g_strdup_printf ("videotestsrc pattern=ball num-buffers=%"
-      G_GINT64_FORMAT " ! video/x-raw,format=%s,width=%d,height=%d,"
-      "framerate=30/1 ! cnnclassify %s ! fakesink name=sink", s.frames,
-      format ? format : "I420", width, height, props ? props : "");
-  g_print ("%s\n", launch);
-  pipe = gst_parse_launch (launch, &error);
-  if (pipe == NULL || error != NULL) {
-    g_printerr ("cannot build the pipeline: %s\n", error ? error->message :
-        "?");
+  pipe = make_pipeline (&s, format, width, height, props);
+  if (pipe == NULL)
     return 2;
-  }
-  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
-  pad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, &s, NULL);
-  gst_object_unref (pad);
-  gst_object_unref (sink);
 
   s.t_start = g_get_monotonic_time ();
   n_msgs = run (pipe);
@@ -197,7 +216,6 @@ main (int argc, char **argv)
       s.baseline_kb > 0 &&
       (gint64) s.peak_kb - (gint64) s.baseline_kb <= limit_kb;
   g_print ("%s\n", ok ? "PASS" : "FAIL");
-  g_free (launch);
   g_free (format);
   g_free (props);
   return ok ? 0 : 1;

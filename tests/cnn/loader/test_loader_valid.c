@@ -107,26 +107,21 @@ test_structure (void)
   tb_free (m);
 }
 
-/* Tensor conversions: float16 (raw and int32_data), double, int32. */
-static void
-test_conversions (void)
-{
-  TbModel *m = tb_new (8, 13);
-  int64_t six = 6, two = 2, three = 3;
-  /* 1, -2, 65504, 2^-24 (subnormal), +inf, 0.5 */
-  uint16_t h[6] = { 0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00, 0x3800 };
-  float hf[6] = { 1.0f, -2.0f, 65504.0f, 0x1p-24f, INFINITY, 0.5f };
-  int32_t h32[6];
-  double dd[2] = { 1.5, -1e300 };
-  int32_t i32[3] = { -7, 0, 2147483647 };
-  uint8_t i32raw[12];
-  CnnGraph g;
+/* float16 values of test_conversions' tensors: 1, -2, 65504, 2^-24
+ * (subnormal), +inf, 0.5, as bits and as floats */
+static const uint16_t conv_half_bits[6] =
+    { 0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00, 0x3800 };
+static const float conv_half_floats[6] =
+    { 1.0f, -2.0f, 65504.0f, 0x1p-24f, INFINITY, 0.5f };
 
-  for (int i = 0; i < 6; i++)
-    h32[i] = h[i];
-  for (int i = 0; i < 3; i++)
-    for (int b = 0; b < 4; b++)
-      i32raw[4 * i + b] = (uint8_t) ((uint32_t) i32[i] >> (8 * b));
+/* Adds to m the initializers test_conversions checks: float16 as raw
+ * bytes and as int32_data, double, int32 as raw little-endian bytes,
+ * int64, a scalar and an empty tensor; their data lives in m. */
+static void
+add_conversion_initializers (TbModel *m)
+{
+  int64_t six = 6, two = 2, three = 3, zero = 0;
+  const int32_t i32[3] = { -7, 0, 2147483647 };
 
   Onnx__TensorProto *t = tb_add_initializer (m,
       tb_tensor_f32 (m, "h_raw", 1, &six, NULL));
@@ -135,31 +130,50 @@ test_conversions (void)
   t->raw_data.len = 12;
   t->raw_data.data = tb_alloc (m, 12);
   for (int i = 0; i < 6; i++) {
-    t->raw_data.data[2 * i] = (uint8_t) (h[i] & 0xff);
-    t->raw_data.data[2 * i + 1] = (uint8_t) (h[i] >> 8);
+    t->raw_data.data[2 * i] = (uint8_t) (conv_half_bits[i] & 0xff);
+    t->raw_data.data[2 * i + 1] = (uint8_t) (conv_half_bits[i] >> 8);
   }
   t = tb_add_initializer (m, tb_tensor_f32 (m, "h_typed", 1, &six, NULL));
   t->data_type = 10;
   t->n_int32_data = 6;
-  t->int32_data = h32;
+  t->int32_data = tb_alloc (m, 6 * sizeof (int32_t));
+  for (int i = 0; i < 6; i++)
+    t->int32_data[i] = conv_half_bits[i];
   t = tb_add_initializer (m, tb_tensor_f32 (m, "d", 1, &two, NULL));
   t->data_type = 11;
   t->n_double_data = 2;
-  t->double_data = dd;
+  t->double_data = tb_alloc (m, 2 * sizeof (double));
+  t->double_data[0] = 1.5;
+  t->double_data[1] = -1e300;
   t = tb_add_initializer (m, tb_tensor_f32 (m, "i32", 1, &three, NULL));
   t->data_type = 6;
   t->has_raw_data = 1;
   t->raw_data.len = 12;
-  t->raw_data.data = i32raw;
+  t->raw_data.data = tb_alloc (m, 12);
+  for (int i = 0; i < 3; i++)
+    for (int b = 0; b < 4; b++)
+      t->raw_data.data[4 * i + b] = (uint8_t) ((uint32_t) i32[i] >> (8 * b));
   t = tb_add_initializer (m, tb_tensor_f32 (m, "i64", 1, &two, NULL));
   t->data_type = 7;
   t->n_int64_data = 2;
   t->int64_data = tb_alloc (m, 16);
   t->int64_data[0] = -5;
   t->int64_data[1] = INT64_C (1) << 40;
-  t = tb_add_initializer (m, tb_tensor_f32 (m, "scalar", 0, NULL, hf));
-  int64_t zero = 0;
-  tb_add_initializer (m, tb_tensor_f32 (m, "empty", 1, &zero, hf));
+  tb_add_initializer (m, tb_tensor_f32 (m, "scalar", 0, NULL,
+          conv_half_floats));
+  tb_add_initializer (m, tb_tensor_f32 (m, "empty", 1, &zero,
+          conv_half_floats));
+}
+
+/* Tensor conversions: float16 (raw and int32_data), double, int32. */
+static void
+test_conversions (void)
+{
+  TbModel *m = tb_new (8, 13);
+  const float *hf = conv_half_floats;
+  CnnGraph g;
+
+  add_conversion_initializers (m);
   tb_node (m, "Relu", "r", "h_raw", "y");
   tb_output (m, "y");
 
