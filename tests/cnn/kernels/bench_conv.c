@@ -16,10 +16,10 @@
  */
 #include "kernels/gemm.h"
 #include "op_harness.h"
+#include "test_clock.h"
 
 #include <dirent.h>
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -46,14 +46,6 @@ static const Layer layers[] = {
   { "mnv2 1x1 16->96 @112", 16, 112, 96, 1, 1, 1 },
   { "mnv2 1x1 960->160 @7", 960, 7, 160, 1, 1, 1 },
 };
-
-static double
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* CPU ticks (utime + stime) of each thread; returns the thread count. */
 static int
@@ -129,13 +121,14 @@ bench_layer (const Layer *l, int threads, CnnThreadPool *pool, int runs)
   node->op->run (&gr, node, &exec, &d); /* warm-up */
   long t0[64], t1[64];
   int n0 = thread_ticks (t0, 64);
-  double *ms = malloc (sizeof (double) * (size_t) runs), wall = now_ms ();
+  double *ms = malloc (sizeof (double) * (size_t) runs);
+  double wall = test_now_us ();
   for (int r = 0; r < runs; r++) {
-    double s = now_ms ();
+    double s = test_now_us ();
     node->op->run (&gr, node, &exec, &d);
-    ms[r] = now_ms () - s;
+    ms[r] = (test_now_us () - s) / 1e3;
   }
-  wall = now_ms () - wall;
+  wall = (test_now_us () - wall) / 1e3;
   int n1 = thread_ticks (t1, 64), busy = 0;
   long hz = sysconf (_SC_CLK_TCK);
   for (int i = 0; i < n1 && i < n0; i++)

@@ -19,9 +19,9 @@
 #include "kernels/gemm.h"
 #include "kernels/threadpool.h"
 #include "op_harness.h"
+#include "test_clock.h"
 
 #include <stdatomic.h>
-#include <time.h>
 
 typedef struct {
   atomic_int *hits;
@@ -132,14 +132,6 @@ run_once_each (CnnThreadPool *pool, atomic_int *hits, int64_t n)
   return once;
 }
 
-static double
-now_us (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
-
 /* Whether the pool has `want` sleepers 300 us after a wake (preceded by a
  * job when job_first, else by the worker falling asleep). A try whose
  * 300 us overran by 1 ms (this thread descheduled: the suite runs two
@@ -156,11 +148,11 @@ sleepers_after_wake (CnnThreadPool *pool, atomic_int *hits, bool job_first,
       run_once_each (pool, hits, 64);
     else
       await_sleepers (pool, 1);
-    double t0 = now_us ();
+    double t0 = test_now_us ();
     cnn_threadpool_wake (pool);
     nanosleep (&us300, NULL);
     int sleepers = cnn_threadpool_sleepers (pool);
-    if (now_us () - t0 < 1300.0 && sleepers == want)
+    if (test_now_us () - t0 < 1300.0 && sleepers == want)
       return true;
   }
   return false;
