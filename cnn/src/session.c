@@ -5,9 +5,10 @@
  *
  * A session allocates everything at creation: one 64-byte aligned arena
  * (run-time values and op scratch, planned for its thread count by
- * cnn_graph_plan), the value pointer table and the thread pool. cnn_session_run() only walks the live nodes calling
- * op->run; it allocates nothing and touches no state shared with other
- * sessions (the model is read-only).
+ * cnn_graph_plan), the value pointer table and the thread pool.
+ * cnn_session_run() only walks the live nodes calling op->run; it
+ * allocates nothing and touches no state shared with other sessions (the
+ * model is read-only).
  */
 #include "bigalloc.h"
 #include "graph.h"

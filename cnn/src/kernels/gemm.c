@@ -65,6 +65,8 @@ blas_load_once (void)
     snprintf (blas.error, sizeof blas.error, "BLAS library %s has no "
         "cblas_sgemm or cblas_sgemv", path);
     blas.sgemm = NULL;
+    blas.sgemv = NULL;
+    dlclose (lib);
     return;
   }
   if (set_threads)

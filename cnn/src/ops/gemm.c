@@ -47,6 +47,7 @@ typedef struct {
   bool trans_a, trans_b;
   float alpha, beta;
   int64_t c_row_stride, c_col_stride;  /* C (i, j) = c[i * rs + j * cs] */
+  bool gemv;                    /* runs on kernels/gemv.c (on_gemv) */
 } GemmParams;
 
 /* Strides that broadcast C (rank 0..2) to (m, n); false if it cannot. */
@@ -63,7 +64,7 @@ c_strides (const CnnTensorInfo *ci, int64_t m, int64_t n, GemmParams *p)
 }
 
 /* Whether a Gemm runs on kernels/gemv.c (one row of A times B^T, bias a
- * row vector or absent), else on BLAS. */
+ * row vector or absent), else on BLAS; decided once, at prepare. */
 static bool
 on_gemv (const GemmParams *p, bool has_c)
 {
@@ -117,7 +118,8 @@ gemm_prepare (CnnGraph *gr, CnnNode *node, CnnDiag *d)
   p.m = (int) m;
   p.n = (int) n;
   p.k = (int) k;
-  if (!on_gemv (&p, c != NULL) && (st = cnn_require_blas (d)) != CNN_OK)
+  p.gemv = on_gemv (&p, c != NULL);
+  if (!p.gemv && (st = cnn_require_blas (d)) != CNN_OK)
     return st;
   GemmParams *pp = malloc (sizeof *pp);
   if (!pp)
@@ -145,7 +147,7 @@ gemm_run (const CnnGraph *gr, const CnnNode *node, const CnnExec *exec,
   const float *c = node->n_inputs > 2 && node->inputs[2] >= 0
       ? cnn_exec_f32 (exec, node->inputs[2]) : NULL;
   float *y = cnn_exec_f32 (exec, node->outputs[0]);
-  if (on_gemv (p, c != NULL)
+  if (p->gemv
       && cnn_gemv_rows (exec->pool, p->n, p->k, b, p->k, a, c, &node->act,
           y, exec->runs & 1))
     return CNN_OK;
